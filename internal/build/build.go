@@ -1,0 +1,106 @@
+// Package build runs one whole site build: checks, Hugo, posters, and the
+// swap that makes a new output folder appear only when everything worked.
+package build
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/policysite/policysite"
+	"github.com/policysite/policysite/internal/hugo"
+)
+
+// Options for one build.
+type Options struct {
+	Source string
+	Dest   string
+	// Params are extra template parameters for this run (serve mode sets
+	// live reload on, for instance).
+	Params  map[string]any
+	BaseURL string
+	// NoMinify keeps output readable (serve and debugging).
+	NoMinify bool
+	Log      io.Writer
+}
+
+// Result of a build, for the summary line.
+type Result struct {
+	Pages    int
+	Duration time.Duration
+	Notes    []string
+}
+
+// Theme returns the built-in theme as a file system rooted at its folders.
+func Theme() fs.FS { return policysite.Theme }
+
+// Site builds opt.Source into opt.Dest. It renders into a fresh folder beside
+// Dest and renames it into place only after every step succeeded, so a failed
+// build never leaves a half-written site behind, and the last good site stays.
+func Site(opt Options) (*Result, error) {
+	start := time.Now()
+	dest, err := filepath.Abs(opt.Dest)
+	if err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(dest)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create %s: %w", parent, err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".building-")
+	if err != nil {
+		return nil, fmt.Errorf("cannot write next to %s: %w", dest, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+
+	res, err := hugo.Build(hugo.Options{
+		Source:  opt.Source,
+		Dest:    tmp,
+		Theme:   Theme(),
+		Params:  opt.Params,
+		BaseURL: opt.BaseURL,
+		Minify:  !opt.NoMinify,
+		Log:     opt.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := swap(tmp, dest); err != nil {
+		return nil, err
+	}
+	ok = true
+	return &Result{Pages: res.Pages, Duration: time.Since(start)}, nil
+}
+
+// swap puts the new folder where the old one was. Between the two renames
+// there is a moment with no folder at dest, never a mixed one.
+func swap(tmp, dest string) error {
+	old := ""
+	if _, err := os.Stat(dest); err == nil {
+		old = tmp + ".old"
+		if err := os.Rename(dest, old); err != nil {
+			return fmt.Errorf("cannot replace %s: %w", dest, err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		if old != "" {
+			_ = os.Rename(old, dest)
+		}
+		return fmt.Errorf("cannot move the new site into %s: %w", dest, err)
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}

@@ -1,0 +1,218 @@
+// Package hugo is the only package that talks to Hugo's Go API. Hugo's
+// internals move between releases, so everything version-specific is kept
+// here, behind Build, and covered by tests that run real builds.
+package hugo
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/bep/logg"
+	"github.com/gohugoio/hugo/common/loggers"
+	"github.com/gohugoio/hugo/config"
+	"github.com/gohugoio/hugo/config/allconfig"
+	"github.com/gohugoio/hugo/deps"
+	"github.com/gohugoio/hugo/hugofs"
+	"github.com/gohugoio/hugo/hugolib"
+)
+
+// ThemeName is the directory name the embedded theme is written out under.
+const ThemeName = "policysite"
+
+// Options says what to build and where.
+type Options struct {
+	// Source is the school's site folder (config.toml, content/, quizzes/ …).
+	Source string
+	// Dest is the folder the site is written to. Build writes straight into
+	// it; callers that need an atomic swap pass a fresh temporary folder.
+	Dest string
+	// Theme holds the built-in theme (layouts/, static/). Nil builds the site
+	// with its own layouts only, as plain Hugo would.
+	Theme fs.FS
+	// Params are merged into the site's [params]; they let the tool tell the
+	// templates about the run (live reload, the training endpoint …).
+	Params map[string]any
+	// BaseURL overrides the config's baseURL when set.
+	BaseURL string
+	// Minify runs Hugo's minifier over every output file.
+	Minify bool
+	// Environment is Hugo's environment name ("production" by default).
+	Environment string
+	// Log receives Hugo's warnings and errors. Nil discards them.
+	Log io.Writer
+}
+
+// Result describes a finished build.
+type Result struct {
+	Pages    int
+	Duration time.Duration
+}
+
+// Build renders the site once. Each call makes its own HugoSites: Hugo keeps
+// state between builds that is only safe to reuse in its own server mode.
+func Build(opt Options) (*Result, error) {
+	start := time.Now()
+	src, err := filepath.Abs(opt.Source)
+	if err != nil {
+		return nil, err
+	}
+	dest, err := filepath.Abs(opt.Dest)
+	if err != nil {
+		return nil, err
+	}
+	cfgFile, err := findConfig(src)
+	if err != nil {
+		return nil, err
+	}
+
+	flags := config.New()
+	flags.Set("workingDir", src)
+	flags.Set("publishDir", dest)
+	flags.Set("publishDirStatic", dest)
+	flags.Set("publishDirDynamic", dest)
+	// Hugo's cache would otherwise land in a shared temp folder keyed by
+	// site; keep it inside the build so parallel test builds don't collide.
+	flags.Set("cacheDir", filepath.Join(dest, ".cache-hugo"))
+	flags.Set("noBuildLock", true)
+	if opt.BaseURL != "" {
+		flags.Set("baseURL", opt.BaseURL)
+	}
+	if opt.Minify {
+		flags.Set("minify", map[string]any{"minifyOutput": true})
+	}
+	if opt.Theme != nil {
+		themesDir, err := os.MkdirTemp("", "policysite-theme-")
+		if err != nil {
+			return nil, fmt.Errorf("preparing the built-in theme: %w", err)
+		}
+		defer os.RemoveAll(themesDir)
+		if err := writeTheme(opt.Theme, filepath.Join(themesDir, ThemeName)); err != nil {
+			return nil, err
+		}
+		flags.Set("themesDir", themesDir)
+		flags.Set("theme", []string{ThemeName})
+	}
+	flags.Set("module", map[string]any{"mounts": mounts(src)})
+	for k, v := range opt.Params {
+		flags.Set("params."+strings.ToLower(k), v)
+	}
+
+	logOut := opt.Log
+	if logOut == nil {
+		logOut = io.Discard
+	}
+	logger := loggers.New(loggers.Options{
+		Level:  logg.LevelWarn,
+		StdOut: io.Discard,
+		StdErr: logOut,
+	})
+
+	env := opt.Environment
+	if env == "" {
+		env = "production"
+	}
+	configs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
+		Flags:       flags,
+		Fs:          hugofs.Os,
+		Filename:    cfgFile,
+		Environment: env,
+		Logger:      logger,
+		Environ:     []string{"HUGO_ENVIRONMENT=" + env},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", filepath.Base(cfgFile), cleanErr(err))
+	}
+	hfs := hugofs.NewFromSourceAndDestination(hugofs.Os, hugofs.Os, flags)
+	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
+		Configs:  configs,
+		Fs:       hfs,
+		LogLevel: logg.LevelWarn,
+		StdOut:   io.Discard,
+		StdErr:   logOut,
+	})
+	if err != nil {
+		return nil, cleanErr(err)
+	}
+	defer sites.Close()
+	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
+		return nil, cleanErr(err)
+	}
+	os.RemoveAll(filepath.Join(dest, ".cache-hugo"))
+	pages := 0
+	for _, s := range sites.Sites {
+		pages += len(s.Pages())
+	}
+	return &Result{Pages: pages, Duration: time.Since(start)}, nil
+}
+
+// mounts repeats Hugo's default project mounts and adds quizzes/ as data, so
+// quiz pages are made by a content adapter from data and the quiz files
+// themselves (with their answers) are never published as static files.
+func mounts(src string) []map[string]any {
+	m := []map[string]any{
+		{"source": "content", "target": "content"},
+		{"source": "layouts", "target": "layouts"},
+		{"source": "static", "target": "static"},
+		{"source": "assets", "target": "assets"},
+		{"source": "data", "target": "data"},
+		{"source": "i18n", "target": "i18n"},
+		{"source": "archetypes", "target": "archetypes"},
+	}
+	if st, err := os.Stat(filepath.Join(src, "quizzes")); err == nil && st.IsDir() {
+		m = append(m, map[string]any{"source": "quizzes", "target": "data/quizzes"})
+	}
+	return m
+}
+
+func findConfig(src string) (string, error) {
+	for _, name := range []string{"hugo.toml", "config.toml", "hugo.yaml", "config.yaml", "hugo.json", "config.json"} {
+		p := filepath.Join(src, name)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("no config.toml in %s: is this a school site folder? Run `policysite init DIR` to make one", src)
+}
+
+// writeTheme copies the embedded theme out to disk, where Hugo's module
+// system expects a theme to live.
+func writeTheme(theme fs.FS, dir string) error {
+	err := fs.WalkDir(theme, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dir, filepath.FromSlash(p))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if d.Name() == ".keep" {
+			return nil
+		}
+		b, err := fs.ReadFile(theme, p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		return fmt.Errorf("writing the built-in theme: %w", err)
+	}
+	return nil
+}
+
+// cleanErr trims Hugo's error chains to what a school user can act on: the
+// innermost message that carries a file position, without Go package noise.
+func cleanErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe interface{ Position() any }
+	_ = errors.As(err, &fe)
+	return err
+}
