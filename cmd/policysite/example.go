@@ -1,0 +1,9 @@
+package main
+
+import (
+	"io/fs"
+
+	"github.com/policysite/policysite"
+)
+
+func exampleFS() fs.FS { return policysite.Example }

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/policysite/policysite/internal/serve"
+)
+
+func cmdServe(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "serve [--source DIR] [--addr ADDR]", stderr)
+	source := fs.String("source", ".", "the school's site folder")
+	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
+	api := addAPIFlags(fs)
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (is another preview running? try --addr 127.0.0.1:1314): %w", *addr, err)
+	}
+	apiHandler, closeAPI, err := api.start(*source, stdout)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer closeAPI()
+
+	srv, err := serve.New(serve.Options{Source: *source, API: apiHandler, Log: stderr})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer srv.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go srv.Watch(ctx)
+
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		hs.Shutdown(shut)
+	}()
+	fmt.Fprintf(stdout, "Previewing %s at http://%s/ — saving a file updates the open page. Press Ctrl+C to stop.\n", *source, ln.Addr())
+	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
