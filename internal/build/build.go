@@ -13,6 +13,7 @@ import (
 
 	"github.com/policysite/policysite"
 	"github.com/policysite/policysite/internal/hugo"
+	"github.com/policysite/policysite/internal/markdown"
 )
 
 // Options for one build.
@@ -70,6 +71,11 @@ func Site(opt Options) (*Result, error) {
 		BaseURL: opt.BaseURL,
 		Minify:  !opt.NoMinify,
 		Log:     opt.Log,
+		Transform: func(path string, src []byte) []byte {
+			fm, body := markdown.SplitFrontMatter(src)
+			out, _ := markdown.Normalize(body)
+			return append(fm[:len(fm):len(fm)], out...)
+		},
 	})
 	if err != nil {
 		return nil, err

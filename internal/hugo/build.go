@@ -20,6 +20,7 @@ import (
 	"github.com/gohugoio/hugo/deps"
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
+	"github.com/spf13/afero"
 )
 
 // ThemeName is the directory name the embedded theme is written out under.
@@ -46,6 +47,8 @@ type Options struct {
 	Environment string
 	// Log receives Hugo's warnings and errors. Nil discards them.
 	Log io.Writer
+	// Transform, when set, rewrites content Markdown as Hugo reads it.
+	Transform Transform
 }
 
 // Result describes a finished build.
@@ -128,7 +131,11 @@ func Build(opt Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", filepath.Base(cfgFile), cleanErr(err))
 	}
-	hfs := hugofs.NewFromSourceAndDestination(hugofs.Os, hugofs.Os, flags)
+	var source afero.Fs = hugofs.Os
+	if opt.Transform != nil {
+		source = newTransformFs(src, opt.Transform)
+	}
+	hfs := hugofs.NewFromSourceAndDestination(source, hugofs.Os, flags)
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
 		Configs:  configs,
 		Fs:       hfs,
