@@ -4,13 +4,16 @@
 package hugo
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bep/logg"
@@ -106,10 +109,13 @@ func Build(opt Options) (*Result, error) {
 		flags.Set("params."+strings.ToLower(k), v)
 	}
 
-	logOut := opt.Log
-	if logOut == nil {
-		logOut = io.Discard
+	if opt.Log == nil {
+		opt.Log = io.Discard
 	}
+	// Template errors (errorf) reach us only as log lines; keep them so the
+	// returned error says what went wrong instead of "logged 1 error(s)".
+	errs := &errorLines{w: opt.Log}
+	var logOut io.Writer = errs
 	logger := loggers.New(loggers.Options{
 		Level:  logg.LevelWarn,
 		StdOut: io.Discard,
@@ -129,7 +135,7 @@ func Build(opt Options) (*Result, error) {
 		Environ:     []string{"HUGO_ENVIRONMENT=" + env},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", filepath.Base(cfgFile), cleanErr(err))
+		return nil, fmt.Errorf("reading %s: %s", filepath.Base(cfgFile), relPositions(src, err.Error()))
 	}
 	var source afero.Fs = hugofs.Os
 	if opt.Transform != nil {
@@ -144,11 +150,14 @@ func Build(opt Options) (*Result, error) {
 		StdErr:   logOut,
 	})
 	if err != nil {
-		return nil, cleanErr(err)
+		return nil, errors.New(relPositions(src, err.Error()))
 	}
 	defer sites.Close()
 	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
-		return nil, cleanErr(err)
+		if msgs := errs.messages(); len(msgs) > 0 {
+			return nil, errors.New(relPositions(src, strings.Join(msgs, "\n")))
+		}
+		return nil, errors.New(relPositions(src, err.Error()))
 	}
 	os.RemoveAll(filepath.Join(dest, ".cache-hugo"))
 	pages := 0
@@ -213,13 +222,52 @@ func writeTheme(theme fs.FS, dir string) error {
 	return nil
 }
 
-// cleanErr trims Hugo's error chains to what a school user can act on: the
-// innermost message that carries a file position, without Go package noise.
-func cleanErr(err error) error {
-	if err == nil {
-		return nil
+// errorLines passes Hugo's log through and remembers its ERROR lines.
+type errorLines struct {
+	w    io.Writer
+	mu   sync.Mutex
+	buf  []byte
+	errs []string
+}
+
+func (e *errorLines) Write(p []byte) (int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.buf = append(e.buf, p...)
+	for {
+		i := bytes.IndexByte(e.buf, '\n')
+		if i < 0 {
+			break
+		}
+		line := string(e.buf[:i])
+		e.buf = e.buf[i+1:]
+		if msg, ok := strings.CutPrefix(line, "ERROR "); ok {
+			e.errs = append(e.errs, strings.TrimSpace(msg))
+			continue // returned as the build's error; printing it twice confuses
+		}
+		fmt.Fprintln(e.w, line)
 	}
-	var fe interface{ Position() any }
-	_ = errors.As(err, &fe)
-	return err
+	return len(p), nil
+}
+
+func (e *errorLines) messages() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.errs...)
+}
+
+var quotedPos = regexp.MustCompile(`"([^"\n]+?):(\d+)(?::(\d+))?"`)
+
+// relPositions rewrites Hugo's quoted absolute positions
+// ("/abs/site/content/x.md:12:3") as content/x.md:12, the form a school user
+// can find in their editor, like check's output.
+func relPositions(src, msg string) string {
+	return quotedPos.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := quotedPos.FindStringSubmatch(m)
+		p := sub[1]
+		if rel, err := filepath.Rel(src, p); err == nil && !strings.HasPrefix(rel, "..") {
+			p = filepath.ToSlash(rel)
+		}
+		return p + ":" + sub[2]
+	})
 }
