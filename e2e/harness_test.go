@@ -26,6 +26,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -59,6 +60,8 @@ var (
 	// setupErr is why the site or the browser could not be set up. Every
 	// test that needs them fails with it, so the reason shows once per test.
 	setupErr error
+	// setupReported is set once a test has shown setupErr in full.
+	setupReported atomic.Bool
 )
 
 // tabTimeout bounds everything one test does in its tab. The machine is
@@ -160,6 +163,9 @@ func setUp(tmp string) (stop func(), err error) {
 func tab(t *testing.T) context.Context {
 	t.Helper()
 	if setupErr != nil {
+		if setupReported.Swap(true) {
+			t.Fatal("e2e setup failed: see the first failing test, or the start of the output")
+		}
 		t.Fatalf("e2e setup failed: %v", setupErr)
 	}
 	tabCtx, cancelTab := chromedp.NewContext(browserCtx)
@@ -201,6 +207,22 @@ func navigate(t *testing.T, ctx context.Context, path string) {
 	}
 	if resp.Status != http.StatusOK {
 		t.Fatalf("%s answered HTTP %d %s, want 200: the site has no such page (yet?)", path, resp.Status, resp.StatusText)
+	}
+}
+
+// clickAndLoad clicks the element that selector matches and waits for the page
+// it links to, which must answer 200. what names the element for messages.
+func clickAndLoad(t *testing.T, ctx context.Context, selector, what string) {
+	t.Helper()
+	from := here(ctx)
+	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(cctx, chromedp.Click(chromedp.CSS(selector)))
+	switch {
+	case err != nil:
+		t.Fatalf("on %s, clicking %s: no page loaded: %v", from, what, err)
+	case resp != nil && resp.Status != http.StatusOK:
+		t.Fatalf("on %s, clicking %s: %s answered HTTP %d, want 200", from, what, strings.TrimPrefix(resp.URL, siteURL), resp.Status)
 	}
 }
 

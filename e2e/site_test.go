@@ -11,7 +11,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -48,13 +47,7 @@ func TestHomeToPolicyToSection(t *testing.T) {
 		links := eval[[]string](t, ctx, `[...document.querySelectorAll("main a[href]")].map(a => new URL(a.href).pathname)`)
 		t.Fatalf("home page: no link in <main> to %s; the links in <main> go to %q", onlineSafety, links)
 	}
-	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`[data-e2e="policy-link"]`)))
-	if err != nil {
-		t.Fatalf("home page: clicking the link to %s: %v", onlineSafety, err)
-	}
-	if resp != nil && resp.Status != http.StatusOK {
-		t.Fatalf("home page: the link to %s answered HTTP %d", onlineSafety, resp.Status)
-	}
+	clickAndLoad(t, ctx, `[data-e2e="policy-link"]`, "the link to "+onlineSafety)
 	if got := eval[string](t, ctx, `location.pathname`); got != onlineSafety {
 		t.Fatalf("clicking the home page's link to %s landed on %s", onlineSafety, got)
 	}
@@ -162,9 +155,7 @@ func TestSearchFindsPolicyByWordInBody(t *testing.T) {
 		.find(a => new URL(a.href, location.href).pathname === `+jsString(onlineSafety)+`).setAttribute("data-e2e", "result")`)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`[data-e2e="result"]`))); err != nil {
-		t.Fatalf("/search/: clicking the result for %s: %v", onlineSafety, err)
-	}
+	clickAndLoad(t, ctx, `[data-e2e="result"]`, "the search result for "+onlineSafety)
 	if got := eval[string](t, ctx, `location.pathname`); got != onlineSafety {
 		t.Fatalf("/search/: the result for %s led to %s", onlineSafety, got)
 	}
