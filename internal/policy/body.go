@@ -1,0 +1,330 @@
+package policy
+
+import (
+	"bytes"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// segKind says what a stretch of the Markdown we hand to goldmark stands for.
+type segKind int
+
+const (
+	segSource  segKind = iota // copied from the file unchanged
+	segValue                  // output of {{% school %}}: known text
+	segOpaque                 // a shortcode whose output we do not know
+	segLiteral                // an escaped tag, printed as written
+)
+
+// seg maps a stretch of the expanded Markdown back to the file.
+type seg struct {
+	md, src, mdLen int
+	kind           segKind
+}
+
+// expanded is a body with its shortcodes replaced as Hugo replaces them
+// before Markdown rendering, plus the map back to file lines.
+type expanded struct {
+	md         []byte
+	segs       []seg
+	lineStarts []int // offsets in body of each line start
+	bodyLine   int
+}
+
+// hugoPlaceholder mimics the text Hugo puts where a {{< >}} shortcode goes
+// while Markdown is rendered ("HAHAHUGOSHORTCODE" + page id + "s" + ordinal +
+// "HBHB"). The page id is an internal counter, so ids of headings that
+// contain one change from build to build.
+func hugoPlaceholder(ordinal int) string {
+	return "HAHAHUGOSHORTCODE0s" + strconv.Itoa(ordinal) + "HBHB"
+}
+
+func expand(body []byte, bodyLine int, tags []scTag, school SchoolValues) *expanded {
+	e := &expanded{bodyLine: bodyLine, lineStarts: []int{0}}
+	for i, c := range body {
+		if c == '\n' {
+			e.lineStarts = append(e.lineStarts, i+1)
+		}
+	}
+	md := make([]byte, 0, len(body)+64)
+	prev := 0
+	add := func(src int, kind segKind, b []byte) {
+		e.segs = append(e.segs, seg{md: len(md), src: src, mdLen: len(b), kind: kind})
+		md = append(md, b...)
+	}
+	ordinal := 0
+	for _, t := range tags {
+		add(prev, segSource, body[prev:t.start])
+		switch {
+		case t.escaped:
+			lit := strings.Replace(strings.Replace(t.Raw, "/*", "", 1), "*/", "", 1)
+			add(t.start, segLiteral, []byte(lit))
+		case t.Closing:
+			add(t.start, segOpaque, nil)
+		case t.Markdown && t.Name == "school" && school != nil:
+			if v, ok := school.ShortcodeOutput(schoolKey(t.Shortcode)); ok {
+				add(t.start, segValue, []byte(v))
+			} else {
+				add(t.start, segOpaque, nil)
+			}
+		case t.Markdown:
+			add(t.start, segOpaque, nil)
+		default:
+			add(t.start, segOpaque, []byte(hugoPlaceholder(ordinal)))
+		}
+		ordinal++
+		prev = t.end
+	}
+	add(prev, segSource, body[prev:])
+	e.md = md
+	return e
+}
+
+// schoolKey is the variable a school shortcode asks for: its first argument
+// or its key="…" argument.
+func schoolKey(s Shortcode) string {
+	if len(s.Args) > 0 {
+		return s.Args[0]
+	}
+	return s.Named["key"]
+}
+
+// SchoolKey returns the variable key a school shortcode asks for ("" if none).
+func (s Shortcode) SchoolKey() string { return schoolKey(s) }
+
+// segAt returns the segment that holds md offset off.
+func (e *expanded) segAt(off int) seg {
+	i := sort.Search(len(e.segs), func(i int) bool { return e.segs[i].md > off }) - 1
+	// Empty replacement segments share their offset with the next one; the
+	// search lands on the last of them, which is the one text continues in.
+	if i < 0 {
+		return e.segs[0]
+	}
+	return e.segs[i]
+}
+
+// srcOffset maps an offset in the expanded Markdown to one in the body.
+func (e *expanded) srcOffset(off int) int {
+	s := e.segAt(off)
+	if s.kind != segSource {
+		return s.src
+	}
+	return s.src + off - s.md
+}
+
+// line maps an offset in the expanded Markdown to a 1-based file line.
+func (e *expanded) line(off int) int {
+	src := e.srcOffset(off)
+	i := sort.Search(len(e.lineStarts), func(i int) bool { return e.lineStarts[i] > src }) - 1
+	return e.bodyLine + max(i, 0)
+}
+
+// opaqueIn reports whether [start, end) of the Markdown holds output we could
+// not predict.
+func (e *expanded) opaqueIn(start, end int) bool {
+	for _, s := range e.segs {
+		if s.kind == segOpaque && s.md >= start && s.md <= end && (s.mdLen > 0 || s.md < end) {
+			return true
+		}
+	}
+	return false
+}
+
+type span struct{ start, end int }
+
+func (p *Policy) analyseBody(body []byte, school SchoolValues) []Problem {
+	var probs []Problem
+	tags, errs := scanShortcodes(body)
+	e := expand(body, p.BodyLine, tags, school)
+	for _, t := range tags {
+		if t.escaped {
+			continue
+		}
+		sc := t.Shortcode
+		sc.Line = e.bodyLine + lineIndex(e.lineStarts, t.start)
+		p.Shortcodes = append(p.Shortcodes, sc)
+	}
+	for _, se := range errs {
+		probs = append(probs, errorf(p.File, e.bodyLine+lineIndex(e.lineStarts, se.offset), "%s", se.msg))
+	}
+
+	doc := markdown.Parser().Parse(text.NewReader(e.md))
+	ids := newIDSet()
+	var masks, labels []span
+	last := 0 // furthest Markdown offset seen, for nodes without their own position
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+			last = max(last, n.Lines().At(0).Start)
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			h := Heading{Level: n.Level, Text: displayText(n, e.md)}
+			if n.Lines().Len() > 0 {
+				first, lastSeg := n.Lines().At(0), n.Lines().At(n.Lines().Len()-1)
+				h.Line = e.line(first.Start)
+				end := len(e.md)
+				if k := bytes.IndexByte(e.md[lastSeg.Stop:], '\n'); k >= 0 {
+					end = lastSeg.Stop + k
+				}
+				h.Unstable = e.opaqueIn(first.Start, end)
+			} else {
+				h.Line = e.line(headingMarkerAt(e.md, last))
+			}
+			_, h.Explicit = explicitID(n)
+			h.Unstable = h.Unstable && !h.Explicit
+			h.ID = ids.headingID(n, e.md)
+			p.Headings = append(p.Headings, h)
+		case *ast.Link:
+			sp, ok := textSpan(n)
+			line := e.line(last)
+			if ok {
+				line = e.line(sp.start)
+				labels = append(labels, sp)
+			}
+			p.Links = append(p.Links, Link{Dest: string(n.Destination), Text: displayText(n, e.md), Line: line})
+		case *ast.Image:
+			if sp, ok := textSpan(n); ok {
+				labels = append(labels, sp)
+			}
+		case *ast.CodeSpan:
+			if sp, ok := textSpan(n); ok {
+				masks = append(masks, sp)
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			for i := 0; i < n.Lines().Len(); i++ {
+				s := n.Lines().At(i)
+				masks = append(masks, span{s.Start, s.Stop})
+			}
+		case *ast.RawHTML:
+			for i := 0; i < n.Segments.Len(); i++ {
+				s := n.Segments.At(i)
+				p.checkTags(e, s.Start, e.md[s.Start:s.Stop])
+				masks = append(masks, span{s.Start, s.Stop})
+			}
+		case *ast.HTMLBlock:
+			for i := 0; i < n.Lines().Len(); i++ {
+				s := n.Lines().At(i)
+				p.checkTags(e, s.Start, e.md[s.Start:s.Stop])
+			}
+		case *east.FootnoteLink, *east.FootnoteBacklink:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+
+	masked := maskedCopy(e, masks)
+	for _, ph := range scanPlaceholders(string(masked), labels) {
+		p.Placeholders = append(p.Placeholders, Placeholder{Line: e.line(ph.start), Text: ph.text, Kind: ph.kind})
+	}
+	sort.SliceStable(p.Placeholders, func(i, j int) bool { return p.Placeholders[i].Line < p.Placeholders[j].Line })
+	return probs
+}
+
+func lineIndex(starts []int, off int) int {
+	return sort.Search(len(starts), func(i int) bool { return starts[i] > off }) - 1
+}
+
+// headingMarkerAt finds the start of the next line that begins with '#' at or
+// after off: the position of an empty ATX heading, which has no text lines.
+func headingMarkerAt(md []byte, off int) int {
+	for i := off; i < len(md); i++ {
+		if (i == 0 || md[i-1] == '\n') && md[i] == '#' {
+			return i
+		}
+	}
+	return off
+}
+
+// textSpan is the range covered by the text inside an inline node.
+func textSpan(n ast.Node) (span, bool) {
+	sp := span{-1, -1}
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			if sp.start < 0 || t.Segment.Start < sp.start {
+				sp.start = t.Segment.Start
+			}
+			sp.end = max(sp.end, t.Segment.Stop)
+		}
+		return ast.WalkContinue, nil
+	})
+	return sp, sp.start >= 0
+}
+
+var (
+	htmlTagRe   = regexp.MustCompile(`<([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?>`)
+	linkDestRe  = regexp.MustCompile(`\]\([^)\n]*\)`)
+	refDefRe    = regexp.MustCompile(`(?m)^ {0,3}\[[^\]\n]+\]:[^\n]*`)
+	bareURLRe   = regexp.MustCompile(`(?i)(?:https?://|mailto:|www\.)[^\s<>()\[\]]+`)
+	angleLinkRe = regexp.MustCompile(`<[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>`)
+)
+
+// checkTags records inline HTML tags that are not HTML elements, such as
+// "<School name>": Hugo leaves raw HTML out of the page, so the reader would
+// see nothing where the school's name should be.
+func (p *Policy) checkTags(e *expanded, off int, b []byte) {
+	for _, m := range htmlTagRe.FindAllSubmatchIndex(b, -1) {
+		name := strings.ToLower(string(b[m[2]:m[3]]))
+		if knownHTMLElements[name] {
+			continue
+		}
+		p.Placeholders = append(p.Placeholders, Placeholder{Line: e.line(off + m[0]), Text: string(b[m[0]:m[1]]), Kind: AngleBracket})
+	}
+}
+
+// maskedCopy is the expanded Markdown with everything that is not prose
+// blanked out (same length, newlines kept): code, shortcode output, link
+// destinations and web addresses.
+func maskedCopy(e *expanded, masks []span) []byte {
+	out := bytes.Clone(e.md)
+	blank := func(s, t int) {
+		for i := max(s, 0); i < t && i < len(out); i++ {
+			if out[i] != '\n' {
+				out[i] = ' '
+			}
+		}
+	}
+	for _, m := range masks {
+		blank(m.start, m.end)
+	}
+	for _, s := range e.segs {
+		if s.kind != segSource {
+			blank(s.md, s.md+s.mdLen)
+		}
+	}
+	for _, re := range []*regexp.Regexp{angleLinkRe, bareURLRe} {
+		for _, m := range re.FindAllIndex(out, -1) {
+			blank(m[0], m[1])
+		}
+	}
+	for _, m := range linkDestRe.FindAllIndex(out, -1) {
+		blank(m[0]+1, m[1]) // keep "]" so "[text]" still reads as a label
+	}
+	for _, m := range refDefRe.FindAllIndex(out, -1) {
+		if k := bytes.Index(out[m[0]:m[1]], []byte("]:")); k >= 0 {
+			blank(m[0]+k+1, m[1])
+		}
+	}
+	return out
+}
+
+var knownHTMLElements = map[string]bool{}
+
+func init() {
+	for _, n := range strings.Fields(`a abbr address area article aside audio b bdi bdo blockquote br button caption cite code col
+	colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form h1 h2 h3 h4
+	h5 h6 header hr i iframe img input ins kbd label legend li link main map mark meter nav noscript object ol optgroup
+	option output p picture pre progress q rp rt ruby s samp script section select small source span strong style sub
+	summary sup table tbody td template textarea tfoot th thead time tr track u ul var video wbr center font`) {
+		knownHTMLElements[n] = true
+	}
+}

@@ -1,0 +1,517 @@
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	toml "github.com/pelletier/go-toml/v2"
+)
+
+// frontMatter is the raw front matter of a file.
+type frontMatter struct {
+	format    string // "yaml" or "toml"
+	text      []byte
+	firstLine int // file line of the first line of text
+	closeLine int // file line of the closing delimiter
+}
+
+func (fm *frontMatter) bodyLine() int {
+	if fm == nil {
+		return 1
+	}
+	return fm.closeLine + 1
+}
+
+// splitFrontMatter separates front matter from body. With no usable front
+// matter it returns a nil frontMatter and the whole file as body.
+func splitFrontMatter(file string, src []byte) (*frontMatter, []byte, []Problem) {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	firstEnd := bytes.IndexByte(src, '\n')
+	if firstEnd < 0 {
+		firstEnd = len(src)
+	}
+	first := strings.TrimRight(string(src[:firstEnd]), " \t\r")
+	var format string
+	switch first {
+	case "---":
+		format = "yaml"
+	case "+++":
+		format = "toml"
+	default:
+		msg := "the file has no front matter: a policy must start with a line containing only --- , then its fields " +
+			"(title, summary, audience, owner, adopted, adopted_by, review, version, related), then another line with ---"
+		if strings.HasPrefix(first, "{") {
+			msg = "JSON front matter is not supported: start the file with a line containing only --- and write the fields as YAML, e.g. title: Online Safety Policy"
+		}
+		return nil, src, []Problem{errorf(file, 1, "%s", msg)}
+	}
+	line := 2
+	pos := firstEnd + 1
+	for pos <= len(src) {
+		end := bytes.IndexByte(src[min(pos, len(src)):], '\n')
+		var l []byte
+		next := len(src) + 1
+		if end < 0 {
+			l = src[min(pos, len(src)):]
+		} else {
+			l = src[pos : pos+end]
+			next = pos + end + 1
+		}
+		if strings.TrimRight(string(l), " \t\r") == first {
+			fm := &frontMatter{format: format, text: src[min(firstEnd+1, len(src)):pos], firstLine: 2, closeLine: line}
+			return fm, src[min(next, len(src)):], nil
+		}
+		if end < 0 {
+			break
+		}
+		pos = next
+		line++
+	}
+	return nil, nil, []Problem{errorf(file, 1,
+		"the front matter opened with %s on line 1 is never closed: add a line containing only %s after the last field (for example after the related: line)",
+		first, first)}
+}
+
+// The fields every policy must have, in the order messages list them.
+var requiredFields = []string{"title", "summary", "audience", "owner", "adopted", "adopted_by", "review", "version", "related"}
+
+// Audiences are the readers a policy can be written for.
+var Audiences = []string{"parents", "staff", "pupils", "governors"}
+
+// hugoKeys are Hugo's own front-matter keys (lower case, as Hugo compares
+// them) plus toc, which the theme reads; they are allowed in policies.
+var hugoKeys = []string{
+	"aliases", "build", "cascade", "date", "description", "draft", "expirydate", "headless", "iscjklanguage",
+	"keywords", "lastmod", "layout", "linktitle", "markup", "menu", "menus", "outputs", "params", "publishdate",
+	"pubdate", "resources", "sitemap", "slug", "toc", "translationkey", "type", "unpublishdate", "url", "weight",
+}
+
+var fieldExamples = map[string][2]string{ // YAML, TOML
+	"title":      {`title: Online Safety Policy`, `title = "Online Safety Policy"`},
+	"summary":    {`summary: How we keep pupils and staff safe online.`, `summary = "How we keep pupils and staff safe online."`},
+	"audience":   {`audience: [parents, staff]`, `audience = ["parents", "staff"]`},
+	"owner":      {`owner: dsl`, `owner = "dsl"`},
+	"adopted":    {`adopted: 2026-09-14`, `adopted = 2026-09-14`},
+	"adopted_by": {`adopted_by: Local Governing Body`, `adopted_by = "Local Governing Body"`},
+	"review":     {`review: 2027-09-14`, `review = 2027-09-14`},
+	"version":    {`version: "3.1"`, `version = "3.1"`},
+	"related":    {`related: [staff-acceptable-use]   (or related: [] for none)`, `related = ["staff-acceptable-use"]   (or related = [] for none)`},
+	"slug":       {`slug: online-safety`, `slug = "online-safety"`},
+}
+
+func (p *Policy) example(key string) string {
+	ex := fieldExamples[key]
+	if p.Format == "toml" {
+		return ex[1]
+	}
+	return ex[0]
+}
+
+// dateExample writes a date field in the file's own syntax.
+func (p *Policy) dateExample(key string, t time.Time) string {
+	if p.Format == "toml" {
+		return key + " = " + t.Format(time.DateOnly)
+	}
+	return key + ": " + t.Format(time.DateOnly)
+}
+
+var (
+	yamlKeyLine = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
+	tomlKeyLine = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+)\s*=`)
+	tomlTable   = regexp.MustCompile(`^\s*\[`)
+	versionRe   = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
+	slugRe      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	dmyRe       = regexp.MustCompile(`^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$`)
+)
+
+// keyLines finds the line of each top-level key. A line scan is enough for
+// the flat front matter policies use, and it works on files the decoder
+// rejects.
+func (fm *frontMatter) keyLines() (map[string]int, map[string]string) {
+	lines := map[string]int{}
+	raw := map[string]string{}
+	for i, l := range strings.Split(string(fm.text), "\n") {
+		l = strings.TrimRight(l, "\r")
+		var m []string
+		if fm.format == "yaml" {
+			m = yamlKeyLine.FindStringSubmatch(l)
+		} else {
+			if tomlTable.MatchString(l) {
+				break // keys after [table] belong to that table
+			}
+			m = tomlKeyLine.FindStringSubmatch(l)
+		}
+		if m == nil {
+			continue
+		}
+		k := strings.ToLower(m[1])
+		if _, seen := lines[k]; !seen {
+			lines[k] = fm.firstLine + i
+			raw[k] = strings.TrimSpace(l[len(m[0]):])
+		}
+	}
+	return lines, raw
+}
+
+func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
+	p.Format = fm.format
+	var probs []Problem
+	var data map[string]any
+	var err error
+	if fm.format == "yaml" {
+		err = yaml.Unmarshal(fm.text, &data)
+	} else {
+		err = toml.Unmarshal(fm.text, &data)
+	}
+	lines, raw := fm.keyLines()
+	p.FieldLines = lines
+	if err != nil {
+		return []Problem{p.syntaxProblem(fm, err)}
+	}
+	p.FrontMatter = data
+	fields := make(map[string]any, len(data))
+	for k, v := range data {
+		fields[strings.ToLower(k)] = v
+	}
+	line := func(k string) int {
+		if l, ok := lines[k]; ok {
+			return l
+		}
+		return fm.firstLine - 1
+	}
+	missing := func(k, what string) {
+		probs = append(probs, errorf(p.File, fm.closeLine,
+			"the required front-matter field %q is missing: add %s (%s) before the closing %s line",
+			k, p.example(k), what, delimiter(fm.format)))
+	}
+	str := func(k, what string) string {
+		v, ok := fields[k]
+		if !ok || v == nil {
+			missing(k, what)
+			return ""
+		}
+		s, ok := scalarText(v)
+		if !ok {
+			probs = append(probs, errorf(p.File, line(k), "%s must be a single piece of text (%s), not a list or table: write it like %s", k, what, p.example(k)))
+			return ""
+		}
+		if strings.TrimSpace(s) == "" {
+			probs = append(probs, errorf(p.File, line(k), "%s is empty: write %s, e.g. %s", k, what, p.example(k)))
+		}
+		if strings.Contains(s, "{{<") || strings.Contains(s, "{{%") {
+			probs = append(probs, errorf(p.File, line(k),
+				"%s uses a shortcode, but shortcodes only work in the body and would be shown as-is: write the text itself (e.g. the school's name) instead", k))
+		}
+		return strings.TrimSpace(s)
+	}
+
+	p.Title = str("title", "the policy's name as parents will see it")
+	p.Summary = str("summary", "one or two sentences saying what the policy covers")
+	p.Owner = str("owner", "the role that owns the policy, a key of [params.school] in config.toml")
+	p.AdoptedBy = str("adopted_by", "who adopted it")
+	if v, ok := fields["version"]; ok && v != nil {
+		p.Version = p.readVersion(v, raw["version"], line("version"), &probs)
+	} else {
+		missing("version", "the version number of this text")
+	}
+	p.Audience = p.readList(fields, "audience", line("audience"), missing, &probs)
+	if _, ok := fields["audience"]; ok && p.Audience != nil {
+		if len(p.Audience) == 0 {
+			probs = append(probs, errorf(p.File, line("audience"),
+				"audience is empty: list who the policy is for, any of %s, e.g. %s", strings.Join(Audiences, ", "), p.example("audience")))
+		}
+		for _, a := range p.Audience {
+			if !contains(Audiences, a) {
+				hint := ""
+				if contains(Audiences, strings.ToLower(strings.TrimSpace(a))) {
+					hint = fmt.Sprintf(" (write it in lower case: %s)", strings.ToLower(strings.TrimSpace(a)))
+				} else if s := closest(a, Audiences); s != "" {
+					hint = fmt.Sprintf(" (did you mean %s?)", s)
+				}
+				probs = append(probs, errorf(p.File, line("audience"),
+					"audience %q is not one of %s%s", a, strings.Join(Audiences, ", "), hint))
+			}
+		}
+	}
+	p.Related = p.readList(fields, "related", line("related"), missing, &probs)
+	p.Adopted = p.readDate(fields, "adopted", line("adopted"), missing, &probs)
+	p.Review = p.readDate(fields, "review", line("review"), missing, &probs)
+	if !p.Adopted.IsZero() && !p.Review.IsZero() && !p.Review.After(p.Adopted) {
+		probs = append(probs, errorf(p.File, line("review"),
+			"the review date %s is not after the adopted date %s: set review to when the policy will next be reviewed, e.g. %s",
+			p.Review.Format(time.DateOnly), p.Adopted.Format(time.DateOnly), p.dateExample("review", p.Adopted.AddDate(1, 0, 0))))
+	}
+
+	if v, ok := fields["slug"]; ok {
+		s, isText := scalarText(v)
+		s = strings.TrimSpace(s)
+		switch {
+		case !isText || s == "":
+			probs = append(probs, errorf(p.File, line("slug"), "slug must be a short web name such as %s, or be left out to use the file name", p.example("slug")))
+		case !slugRe.MatchString(s):
+			probs = append(probs, errorf(p.File, line("slug"),
+				"slug %q should use only lower-case letters, digits and single hyphens, because quizzes and links cite it; e.g. %s", s, p.example("slug")))
+			p.Slug = s
+		default:
+			p.Slug = s
+		}
+	} else if !slugRe.MatchString(p.Slug) {
+		probs = append(probs, warnf(p.File, 1,
+			"the file name gives the slug %q, which is awkward in web addresses and quiz references: rename the file using lower-case letters, digits and hyphens, e.g. %s.md",
+			p.Slug, urlize(p.Slug)))
+	}
+	if v, ok := fields["draft"].(bool); ok {
+		p.Draft = v
+	}
+
+	// Unknown keys are warnings, not errors: Hugo ignores them, but a typo
+	// such as "reveiw" silently leaves the real field missing or stale.
+	var unknown []string
+	for k := range fields {
+		if !contains(requiredFields, k) && !contains(hugoKeys, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		hint := ""
+		if s := closest(k, append(append([]string{}, requiredFields...), hugoKeys...)); s != "" {
+			hint = fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		probs = append(probs, warnf(p.File, line(k),
+			"unknown front-matter field %q%s: the policy fields are %s; Hugo's own fields such as weight, draft, slug, aliases, layout, url and toc are also allowed; remove or rename it",
+			k, hint, strings.Join(requiredFields, ", ")))
+	}
+
+	for _, k := range []string{"title", "summary", "owner", "adopted_by", "version"} {
+		if s, ok := scalarText(fields[k]); ok {
+			for _, ph := range findPlaceholders(s) {
+				p.Placeholders = append(p.Placeholders, Placeholder{Line: line(k), Text: ph.text, Kind: ph.kind, Field: k})
+			}
+		}
+	}
+	for _, k := range []string{"audience", "related"} {
+		if list, ok := fields[k].([]any); ok {
+			for _, item := range list {
+				if s, ok := item.(string); ok {
+					for _, ph := range findPlaceholders(s) {
+						p.Placeholders = append(p.Placeholders, Placeholder{Line: line(k), Text: ph.text, Kind: ph.kind, Field: k})
+					}
+				}
+			}
+		}
+	}
+	return probs
+}
+
+func delimiter(format string) string {
+	if format == "toml" {
+		return "+++"
+	}
+	return "---"
+}
+
+// syntaxProblem turns a decoder error into a message with the file line.
+func (p *Policy) syntaxProblem(fm *frontMatter, err error) Problem {
+	line := fm.firstLine
+	msg := err.Error()
+	var yerr yaml.Error
+	var terr *toml.DecodeError
+	switch {
+	case errors.As(err, &yerr):
+		if tok := yerr.GetToken(); tok != nil && tok.Position != nil {
+			line = fm.firstLine - 1 + tok.Position.Line
+		}
+		msg = yerr.GetMessage()
+	case errors.As(err, &terr):
+		row, _ := terr.Position()
+		line = fm.firstLine - 1 + row
+		msg = strings.TrimPrefix(terr.Error(), "toml: ")
+	}
+	hint := "each field goes on its own line as key: value, e.g. title: Online Safety Policy; put text containing a colon or # in quotes"
+	if fm.format == "toml" {
+		hint = `each field goes on its own line as key = value, with text in quotes, e.g. title = "Online Safety Policy"`
+	}
+	return errorf(p.File, line, "the front matter cannot be read (%s): %s", msg, hint)
+}
+
+// scalarText renders a scalar front-matter value as text.
+func scalarText(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case int, int64, uint64, float64, bool:
+		return fmt.Sprint(v), true
+	case time.Time:
+		return v.Format(time.DateOnly), true
+	case toml.LocalDate:
+		return v.String(), true
+	}
+	return "", false
+}
+
+func (p *Policy) readVersion(v any, raw string, line int, probs *[]Problem) string {
+	var s string
+	switch v := v.(type) {
+	case string:
+		s = strings.TrimSpace(v)
+	case float64:
+		// YAML and TOML read 3.10 as the number 3.1 and 2.0 as 2, which the
+		// website would then show; only the quoted text keeps what was meant.
+		s = strconv.FormatFloat(v, 'f', -1, 64)
+		if r := unquoteRaw(raw); r != "" && r != s {
+			*probs = append(*probs, errorf(p.File, line,
+				"version %s is read as the number %s, so the website would show %s: put it in quotes, e.g. version: \"%s\"", r, s, s, r))
+			return r
+		}
+	case int, int64, uint64:
+		s = fmt.Sprint(v)
+	default:
+		*probs = append(*probs, errorf(p.File, line, "version must be a version number such as %s", p.example("version")))
+		return ""
+	}
+	if !versionRe.MatchString(s) {
+		*probs = append(*probs, errorf(p.File, line,
+			"version %q is not a version number: use digits separated by dots, e.g. %s", s, p.example("version")))
+	}
+	return s
+}
+
+// unquoteRaw strips a trailing comment from a raw YAML/TOML value.
+func unquoteRaw(raw string) string {
+	if i := strings.Index(raw, " #"); i >= 0 {
+		raw = raw[:i]
+	}
+	return strings.TrimSpace(raw)
+}
+
+func (p *Policy) readList(fields map[string]any, k string, line int, missing func(k, what string), probs *[]Problem) []string {
+	v, ok := fields[k]
+	what := map[string]string{
+		"audience": "who the policy is for: any of " + strings.Join(Audiences, ", "),
+		"related":  "slugs of related policies, or an empty list",
+	}[k]
+	if !ok {
+		missing(k, what)
+		return nil
+	}
+	if v == nil {
+		if k == "related" {
+			return []string{} // "related:" with nothing after it means none
+		}
+		*probs = append(*probs, errorf(p.File, line, "%s is empty: list %s, e.g. %s", k, what, p.example(k)))
+		return []string{}
+	}
+	items, isList := v.([]any)
+	if !isList {
+		if s, isText := v.(string); isText {
+			*probs = append(*probs, errorf(p.File, line, "%s must be a list in square brackets, even with one entry: write %s",
+				k, strings.Replace(p.example(k), firstListItem(p.example(k)), s, 1)))
+		} else {
+			*probs = append(*probs, errorf(p.File, line, "%s must be a list of %s, e.g. %s", k, what, p.example(k)))
+		}
+		return []string{}
+	}
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		s, isText := it.(string)
+		if !isText {
+			*probs = append(*probs, errorf(p.File, line, "%s must list words, but %v is not a word: e.g. %s", k, it, p.example(k)))
+			continue
+		}
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out
+}
+
+// firstListItem returns the text between the first [ and the first , or ].
+func firstListItem(ex string) string {
+	i := strings.IndexByte(ex, '[')
+	j := strings.IndexAny(ex, ",]")
+	if i < 0 || j < i {
+		return ""
+	}
+	return ex[i+1 : j]
+}
+
+func (p *Policy) readDate(fields map[string]any, k string, line int, missing func(k, what string), probs *[]Problem) time.Time {
+	what := map[string]string{
+		"adopted": "the date the policy was adopted, as YYYY-MM-DD",
+		"review":  "the date of its next review, as YYYY-MM-DD",
+	}[k]
+	v, ok := fields[k]
+	if !ok || v == nil {
+		missing(k, what)
+		return time.Time{}
+	}
+	switch v := v.(type) {
+	case time.Time:
+		return time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)
+	case toml.LocalDate:
+		return time.Date(v.Year, time.Month(v.Month), v.Day, 0, 0, 0, 0, time.UTC)
+	case toml.LocalDateTime:
+		return time.Date(v.Year, time.Month(v.Month), v.Day, 0, 0, 0, 0, time.UTC)
+	case string:
+		s := strings.TrimSpace(v)
+		if t, err := time.Parse(time.DateOnly, s); err == nil {
+			return t
+		}
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		}
+		if m := dmyRe.FindStringSubmatch(s); m != nil {
+			d, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			y, _ := strconv.Atoi(m[3])
+			t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+			if t.Day() == d && int(t.Month()) == mo {
+				*probs = append(*probs, errorf(p.File, line,
+					"%s %q is not in the form YYYY-MM-DD (year first): if you meant %s, write %s",
+					k, s, t.Format("2 January 2006"), p.dateExample(k, t)))
+				return time.Time{}
+			}
+		}
+		if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+			*probs = append(*probs, errorf(p.File, line,
+				"%s %q is not a real date (check the month is 01-12 and the day exists in that month); the form is YYYY-MM-DD, e.g. %s",
+				k, s, p.example(k)))
+			return time.Time{}
+		}
+		*probs = append(*probs, errorf(p.File, line, "%s %q is not a date in the form YYYY-MM-DD: write it like %s", k, s, p.example(k)))
+		return time.Time{}
+	}
+	*probs = append(*probs, errorf(p.File, line, "%s must be a date in the form YYYY-MM-DD, e.g. %s", k, p.example(k)))
+	return time.Time{}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// urlize makes a web-safe slug suggestion from a file name.
+func urlize(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}

@@ -1,0 +1,211 @@
+// Package policy reads a school's policy files (Markdown with YAML or TOML
+// front matter) into a model the rest of policysite shares: front-matter
+// fields, headings with the ids Hugo will give them, links, shortcodes and
+// text left unfilled from a template. It checks what can be checked from the
+// policies alone; site-wide checks (school variables, links, quizzes) live in
+// internal/lint. It must not import Hugo.
+package policy
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Policy is one file in content/policies.
+type Policy struct {
+	Slug string // file name without .md, the folder name of a bundle (x/index.md), or the slug front-matter field
+	File string // path as given, or relative to Parser.Root when set; always with forward slashes
+
+	Title, Summary, Owner, AdoptedBy, Version string
+	Audience                                  []string
+	Adopted, Review                           time.Time // zero when missing or malformed
+	Related                                   []string
+	Draft                                     bool
+
+	Body     string
+	BodyLine int // 1-based line of the file where Body starts
+
+	Headings []Heading
+	Links    []Link
+	// Shortcodes lists every shortcode tag in the body, in order, so callers
+	// can check the arguments of the ones they know (e.g. school).
+	Shortcodes []Shortcode
+	// Placeholders is text left unfilled from a template, in front matter and
+	// body (outside code), in file order.
+	Placeholders []Placeholder
+
+	FrontMatter map[string]any // decoded front matter, keys as written
+	FieldLines  map[string]int // lower-case front-matter key -> line, for messages
+	Format      string         // "yaml" or "toml": the front-matter syntax, for examples in messages
+}
+
+// Heading is a Markdown heading in a policy body.
+type Heading struct {
+	Level int
+	Text  string // as a reader sees it
+	ID    string // the id Hugo gives it: explicit {#id}, else GitHub-style auto id
+	Line  int
+	// Explicit is true when the id comes from a {#id} attribute.
+	Explicit bool
+	// Unstable is true when the heading contains a shortcode whose output we
+	// cannot know here ({{< … >}}, or {{% … %}} other than school): Hugo's
+	// auto id then depends on that output (for {{< >}} on an internal counter
+	// that changes between builds), so ID is only a guess.
+	Unstable bool
+}
+
+// Link is a Markdown link ([text](dest) or a resolved reference link) in a
+// policy body. Images and bare web addresses are not included.
+type Link struct {
+	Dest string
+	Text string
+	Line int
+}
+
+// Shortcode is one shortcode tag in a policy body: {{< name args >}} or
+// {{% name args %}}. Escaped tags ({{</* … */>}}) are not included.
+type Shortcode struct {
+	Name     string
+	Args     []string          // positional arguments, unquoted
+	Named    map[string]string // key="value" arguments
+	Markdown bool              // {{% %}}: output is rendered as Markdown
+	Closing  bool              // {{< /name >}}
+	Line     int
+	Raw      string // the tag as written, for messages
+}
+
+// Placeholder is text left unfilled from a template.
+type Placeholder struct {
+	Line  int
+	Text  string // the placeholder as written, e.g. "[School name]" or "TBC"
+	Kind  PlaceholderKind
+	Field string // front-matter key, or "" in the body
+}
+
+// PlaceholderKind says what kind of leftover template text was found.
+type PlaceholderKind int
+
+const (
+	Redaction   PlaceholderKind = iota // ▇▇▇ or ███ blocks
+	Bracketed                          // [School name]
+	Marker                             // XXX, TBC, TBA, TBD, TODO, FIXME
+	AngleBracket                       // <School name>, which Hugo drops as raw HTML
+)
+
+// Status is where a policy stands against its review date.
+type Status int
+
+const (
+	Current Status = iota
+	DueSoon        // review date is within the warning window (or today)
+	Overdue        // review date has passed
+)
+
+func (s Status) String() string {
+	switch s {
+	case Current:
+		return "current"
+	case DueSoon:
+		return "due soon"
+	case Overdue:
+		return "overdue"
+	}
+	return "unknown"
+}
+
+// ReviewStatus compares the review date with the calendar day of now: a
+// policy due for review today is DueSoon, not yet Overdue. A policy with no
+// valid review date is Overdue, because nobody knows when it was last checked.
+func (p *Policy) ReviewStatus(now time.Time, warnDays int) Status {
+	if p.Review.IsZero() {
+		return Overdue
+	}
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	review := time.Date(p.Review.Year(), p.Review.Month(), p.Review.Day(), 0, 0, 0, 0, time.UTC)
+	switch {
+	case review.Before(today):
+		return Overdue
+	case !review.After(today.AddDate(0, 0, warnDays)):
+		return DueSoon
+	}
+	return Current
+}
+
+// SchoolValues gives the Markdown a {{% school "key" %}} shortcode produces,
+// so heading ids that use school variables come out as Hugo's do.
+type SchoolValues interface {
+	ShortcodeOutput(key string) (string, bool)
+}
+
+// Parser reads policies. The zero value works: no school values (headings
+// using {{% school %}} get ids without the value) and paths as given.
+type Parser struct {
+	// School, when set, supplies the output of {{% school "key" %}}.
+	School SchoolValues
+	// Root, when set, makes Policy.File and Problem.File relative to it (a
+	// site directory), so messages read content/policies/x.md:12.
+	Root string
+}
+
+// ParseFile reads one policy with a zero Parser.
+func ParseFile(path string) (*Policy, []Problem) {
+	return (&Parser{}).ParseFile(path)
+}
+
+// LoadDir reads every policy in dir with a zero Parser.
+func LoadDir(dir string) ([]*Policy, []Problem) {
+	return (&Parser{}).LoadDir(dir)
+}
+
+// ParseFile reads one policy file. It always returns a Policy (possibly with
+// zero fields) unless the file cannot be read, so callers can keep checking
+// links and headings of a file whose front matter is wrong.
+func (ps *Parser) ParseFile(path string) (*Policy, []Problem) {
+	display := ps.display(path)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, []Problem{errorf(display, 0, "cannot read the policy file: %v", err)}
+	}
+	slug := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	if isBundleIndex(path) {
+		slug = filepath.Base(filepath.Dir(path))
+	}
+	return ps.parse(display, slug, src)
+}
+
+// Parse reads a policy from memory; file is used in messages and slug is the
+// slug the file name gives (the slug front-matter field still wins).
+func (ps *Parser) Parse(file, slug string, src []byte) (*Policy, []Problem) {
+	return ps.parse(file, slug, src)
+}
+
+func (ps *Parser) parse(display, slug string, src []byte) (*Policy, []Problem) {
+	p := &Policy{Slug: slug, File: display, FieldLines: map[string]int{}}
+	var probs []Problem
+	fm, body, fmProbs := splitFrontMatter(display, src)
+	probs = append(probs, fmProbs...)
+	if fm != nil {
+		probs = append(probs, p.readFrontMatter(fm)...)
+	}
+	p.BodyLine = fm.bodyLine()
+	p.Body = string(body)
+	probs = append(probs, p.analyseBody(body, ps.School)...)
+	return p, probs
+}
+
+func (ps *Parser) display(path string) string {
+	if ps.Root != "" {
+		if rel, err := filepath.Rel(ps.Root, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(path)
+}
+
+func isBundleIndex(path string) bool {
+	base := filepath.Base(path)
+	return strings.TrimSuffix(base, filepath.Ext(base)) == "index"
+}

@@ -1,0 +1,263 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	toml "github.com/pelletier/go-toml/v2"
+)
+
+// Config is what policysite reads from a site's Hugo config file.
+type Config struct {
+	File string // as shown in messages (relative to the site when loaded through LoadConfig)
+	// ReviewWarningDays is params.review_warning_days, or 0 when not set.
+	ReviewWarningDays int
+	School            *School
+}
+
+// School holds the variables under [params.school], by dotted lower-case key
+// ("name", "dsl.name", "police.non_emergency").
+type School struct {
+	File   string
+	Line   int // line of [params.school], for problems about the table itself
+	vars   map[string]schoolVar
+	groups map[string]int // table key (e.g. "dsl") -> line
+	keys   []string       // sorted leaf keys
+}
+
+type schoolVar struct {
+	value any
+	line  int
+}
+
+// ConfigNames are the config files policysite reads, in Hugo's order of
+// preference.
+var ConfigNames = []string{"hugo.toml", "config.toml"}
+
+// LoadConfig reads the site's hugo.toml or config.toml. A missing or broken
+// config is reported as problems; err is only for a site that cannot be read.
+func LoadConfig(siteDir string) (*Config, []Problem, error) {
+	var path, name string
+	for _, n := range ConfigNames {
+		p := filepath.Join(siteDir, n)
+		if _, err := os.Stat(p); err == nil {
+			path, name = p, n
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("reading the site config: %w", err)
+		}
+	}
+	if path == "" {
+		if st, err := os.Stat(siteDir); err != nil {
+			return nil, nil, fmt.Errorf("reading the site folder: %w", err)
+		} else if !st.IsDir() {
+			return nil, nil, fmt.Errorf("the site %s is not a folder", siteDir)
+		}
+		return &Config{File: "config.toml"}, []Problem{errorf("config.toml", 0,
+			"the site has no config.toml (or hugo.toml): create one with the school's details under [params.school], or start a new site with `policysite init DIR`")}, nil
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	cfg, probs := ParseConfig(name, src)
+	return cfg, probs, nil
+}
+
+var (
+	tomlHeaderRe = regexp.MustCompile(`^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$`)
+	tomlAssignRe = regexp.MustCompile(`^\s*([A-Za-z0-9_.-]+|"[^"]*"|'[^']*')\s*=`)
+)
+
+// ParseConfig reads a Hugo TOML config; file is the name used in messages.
+func ParseConfig(file string, src []byte) (*Config, []Problem) {
+	cfg := &Config{File: file}
+	var data map[string]any
+	if err := toml.Unmarshal(src, &data); err != nil {
+		line := 0
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			line, _ = de.Position()
+		}
+		return cfg, []Problem{errorf(file, line, "the config cannot be read (%s): values are written key = value, with text in quotes, e.g. name = \"Oakfield Primary School\"",
+			strings.TrimPrefix(err.Error(), "toml: "))}
+	}
+	lines := tomlKeyLines(src)
+	params, _ := lookupFold(data, "params").(map[string]any)
+	if n, ok := lookupFold(params, "review_warning_days").(int64); ok {
+		cfg.ReviewWarningDays = int(n)
+	}
+	school, ok := lookupFold(params, "school").(map[string]any)
+	if !ok {
+		return cfg, []Problem{errorf(file, lines["params"],
+			"the config has no [params.school] table: add one with the school's details, e.g. [params.school] then name = \"Oakfield Primary School\", and a table per role such as [params.school.dsl] with role and name")}
+	}
+	s := &School{File: file, Line: lines["params.school"], vars: map[string]schoolVar{}, groups: map[string]int{}}
+	var flatten func(prefix string, m map[string]any)
+	flatten = func(prefix string, m map[string]any) {
+		for k, v := range m {
+			key := prefix + strings.ToLower(k)
+			if sub, ok := v.(map[string]any); ok {
+				s.groups[key] = lines["params.school."+key]
+				flatten(key+".", sub)
+				continue
+			}
+			s.vars[key] = schoolVar{value: v, line: lines["params.school."+key]}
+			s.keys = append(s.keys, key)
+		}
+	}
+	flatten("", school)
+	sort.Strings(s.keys)
+	cfg.School = s
+
+	var probs []Problem
+	for _, k := range s.keys {
+		v := s.vars[k]
+		str, ok := v.value.(string)
+		if !ok {
+			continue
+		}
+		for _, ph := range findPlaceholders(str) {
+			probs = append(probs, errorf(file, v.line,
+				"the school variable %s still holds template text %q: replace it with the school's real value", k, ph.text))
+		}
+	}
+	return cfg, probs
+}
+
+// tomlKeyLines maps dotted lower-case keys to their line in a TOML file. A
+// line scan is enough for config files and keeps positions without a second
+// parser.
+func tomlKeyLines(src []byte) map[string]int {
+	lines := map[string]int{}
+	table := ""
+	inMulti := false
+	for i, l := range strings.Split(string(src), "\n") {
+		if n := strings.Count(l, `"""`) + strings.Count(l, `'''`); n%2 == 1 {
+			inMulti = !inMulti
+			if !inMulti {
+				continue
+			}
+		} else if inMulti {
+			continue
+		}
+		if m := tomlHeaderRe.FindStringSubmatch(l); m != nil {
+			table = strings.ToLower(strings.ReplaceAll(m[1], " ", ""))
+			if _, ok := lines[table]; !ok {
+				lines[table] = i + 1
+			}
+			continue
+		}
+		if m := tomlAssignRe.FindStringSubmatch(l); m != nil {
+			k := strings.ToLower(strings.Trim(m[1], `"'`))
+			if table != "" {
+				k = table + "." + k
+			}
+			if _, ok := lines[k]; !ok {
+				lines[k] = i + 1
+			}
+		}
+	}
+	return lines
+}
+
+func lookupFold(m map[string]any, key string) any {
+	if v, ok := m[key]; ok {
+		return v
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return v
+		}
+	}
+	return nil
+}
+
+// Keys returns every variable key, sorted.
+func (s *School) Keys() []string { return s.keys }
+
+// Has reports whether key is a variable (not a group such as "dsl").
+func (s *School) Has(key string) bool {
+	_, ok := s.vars[key]
+	return ok
+}
+
+// IsGroup reports whether key names a table of variables, such as "dsl".
+func (s *School) IsGroup(key string) bool {
+	_, ok := s.groups[key]
+	return ok
+}
+
+// GroupKeys returns the variables of a group, e.g. dsl.name, dsl.email.
+func (s *School) GroupKeys(group string) []string {
+	var out []string
+	for _, k := range s.keys {
+		if strings.HasPrefix(k, group+".") {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Line returns the config line of a variable or group, or 0.
+func (s *School) KeyLine(key string) int {
+	if v, ok := s.vars[key]; ok {
+		return v.line
+	}
+	return s.groups[key]
+}
+
+// Value returns a variable as text.
+func (s *School) Value(key string) (string, bool) {
+	v, ok := s.vars[key]
+	if !ok {
+		return "", false
+	}
+	switch x := v.value.(type) {
+	case string:
+		return x, true
+	case toml.LocalDate:
+		return x.String(), true
+	case time.Time:
+		return x.Format(time.DateOnly), true
+	}
+	return fmt.Sprint(v.value), true
+}
+
+// ShortcodeOutput is the Markdown that {{% school "key" %}} puts into a page:
+// the value, HTML-escaped as Hugo's html/template escapes a plain
+// {{ $value }} in a shortcode template. The theme's school shortcode must
+// keep doing exactly that, or heading ids that contain a school variable
+// will differ from what check predicts.
+func (s *School) ShortcodeOutput(key string) (string, bool) {
+	v, ok := s.Value(key)
+	if !ok {
+		return "", false
+	}
+	return htmlTextEscaper.Replace(v), true
+}
+
+// htmlTextEscaper is html/template's escaping of a value in HTML text (its
+// htmlReplacementTable), which differs from template.HTMLEscapeString in
+// also escaping "+".
+var htmlTextEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+
+// Roles returns the keys of groups that describe a person in a role (they
+// have both role and name), which policies may name as owner.
+func (s *School) Roles() []string {
+	var out []string
+	for g := range s.groups {
+		if s.Has(g+".role") && s.Has(g+".name") && !strings.Contains(g, ".") {
+			out = append(out, g)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
