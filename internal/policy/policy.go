@@ -88,10 +88,10 @@ type Placeholder struct {
 type PlaceholderKind int
 
 const (
-	Redaction   PlaceholderKind = iota // ▇▇▇ or ███ blocks
-	Bracketed                          // [School name]
-	Marker                             // XXX, TBC, TBA, TBD, TODO, FIXME
-	AngleBracket                       // <School name>, which Hugo drops as raw HTML
+	Redaction    PlaceholderKind = iota // ▇▇▇ or ███ blocks
+	Bracketed                           // [School name]
+	Marker                              // XXX, TBC, TBA, TBD, TODO, FIXME
+	AngleBracket                        // <School name>, which Hugo drops as raw HTML
 )
 
 // Status is where a policy stands against its review date.
