@@ -311,6 +311,28 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 	return probs
 }
 
+// readPageFrontMatter only checks that a non-policy page's front matter can
+// be read; Hugo fails on it otherwise.
+func (p *Policy) readPageFrontMatter(fm *frontMatter) []Problem {
+	p.Format = fm.format
+	var data map[string]any
+	var err error
+	if fm.format == "yaml" {
+		err = yaml.Unmarshal(fm.text, &data)
+	} else {
+		err = toml.Unmarshal(fm.text, &data)
+	}
+	p.FieldLines, _ = fm.keyLines()
+	if err != nil {
+		return []Problem{p.syntaxProblem(fm, err)}
+	}
+	p.FrontMatter = data
+	if s, ok := scalarText(lookupFold(data, "title")); ok {
+		p.Title = s
+	}
+	return nil
+}
+
 func delimiter(format string) string {
 	if format == "toml" {
 		return "+++"

@@ -62,6 +62,10 @@ type Link struct {
 	Dest string
 	Text string
 	Line int
+	// Dynamic is true when the address comes from a shortcode whose output
+	// is not known here, such as [CEOP]({{< school "national.ceop_url" >}}).
+	// {{< ref >}}, {{< relref >}} and {{% school %}} are expanded instead.
+	Dynamic bool
 }
 
 // Shortcode is one shortcode tag in a policy body: {{< name args >}} or
@@ -148,6 +152,11 @@ type Parser struct {
 	// Root, when set, makes Policy.File and Problem.File relative to it (a
 	// site directory), so messages read content/policies/x.md:12.
 	Root string
+	// Normalize, when set, rewrites the body before it is read, as the site
+	// build does before Hugo sees it (internal/markdown repairs pasted text,
+	// turning a bare "Roles and Responsibilities" line into a heading). It
+	// must keep the number of lines. Policy.Body stays as written.
+	Normalize func(body []byte) []byte
 }
 
 // ParseFile reads one policy with a zero Parser.
@@ -173,25 +182,47 @@ func (ps *Parser) ParseFile(path string) (*Policy, []Problem) {
 	if isBundleIndex(path) {
 		slug = filepath.Base(filepath.Dir(path))
 	}
-	return ps.parse(display, slug, src)
+	return ps.parse(display, slug, src, true)
 }
 
 // Parse reads a policy from memory; file is used in messages and slug is the
 // slug the file name gives (the slug front-matter field still wins).
 func (ps *Parser) Parse(file, slug string, src []byte) (*Policy, []Problem) {
-	return ps.parse(file, slug, src)
+	return ps.parse(file, slug, src, true)
 }
 
-func (ps *Parser) parse(display, slug string, src []byte) (*Policy, []Problem) {
+// ParsePage reads any other content page (home, staff area, accessibility
+// statement) like a policy, but without the policy front-matter rules: its
+// body still has headings, links, shortcodes and placeholders worth checking.
+func (ps *Parser) ParsePage(path string) (*Policy, []Problem) {
+	display := ps.display(path)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, []Problem{errorf(display, 0, "cannot read the page: %v", err)}
+	}
+	slug := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	return ps.parse(display, slug, src, false)
+}
+
+func (ps *Parser) parse(display, slug string, src []byte, isPolicy bool) (*Policy, []Problem) {
 	p := &Policy{Slug: slug, File: display, FieldLines: map[string]int{}}
 	var probs []Problem
 	fm, body, fmProbs := splitFrontMatter(display, src)
-	probs = append(probs, fmProbs...)
-	if fm != nil {
-		probs = append(probs, p.readFrontMatter(fm)...)
+	if isPolicy {
+		probs = append(probs, fmProbs...)
+		if fm != nil {
+			probs = append(probs, p.readFrontMatter(fm)...)
+		}
+	} else if fm != nil {
+		probs = append(probs, p.readPageFrontMatter(fm)...)
+	} else if body == nil {
+		probs = append(probs, fmProbs...) // unclosed front matter breaks any page
 	}
 	p.BodyLine = fm.bodyLine()
 	p.Body = string(body)
+	if ps.Normalize != nil {
+		body = ps.Normalize(body)
+	}
 	probs = append(probs, p.analyseBody(body, ps.School)...)
 	return p, probs
 }

@@ -183,20 +183,24 @@ func lookupFold(m map[string]any, key string) any {
 // Keys returns every variable key, sorted.
 func (s *School) Keys() []string { return s.keys }
 
+// Keys are matched ignoring case, as the theme's school shortcode does (it
+// lower-cases each part, and Hugo lower-cases parameter names).
+
 // Has reports whether key is a variable (not a group such as "dsl").
 func (s *School) Has(key string) bool {
-	_, ok := s.vars[key]
+	_, ok := s.vars[strings.ToLower(key)]
 	return ok
 }
 
 // IsGroup reports whether key names a table of variables, such as "dsl".
 func (s *School) IsGroup(key string) bool {
-	_, ok := s.groups[key]
+	_, ok := s.groups[strings.ToLower(key)]
 	return ok
 }
 
 // GroupKeys returns the variables of a group, e.g. dsl.name, dsl.email.
 func (s *School) GroupKeys(group string) []string {
+	group = strings.ToLower(group)
 	var out []string
 	for _, k := range s.keys {
 		if strings.HasPrefix(k, group+".") {
@@ -206,8 +210,9 @@ func (s *School) GroupKeys(group string) []string {
 	return out
 }
 
-// Line returns the config line of a variable or group, or 0.
+// KeyLine returns the config line of a variable or group, or 0.
 func (s *School) KeyLine(key string) int {
+	key = strings.ToLower(key)
 	if v, ok := s.vars[key]; ok {
 		return v.line
 	}
@@ -216,7 +221,7 @@ func (s *School) KeyLine(key string) int {
 
 // Value returns a variable as text.
 func (s *School) Value(key string) (string, bool) {
-	v, ok := s.vars[key]
+	v, ok := s.vars[strings.ToLower(key)]
 	if !ok {
 		return "", false
 	}
@@ -224,18 +229,23 @@ func (s *School) Value(key string) (string, bool) {
 	case string:
 		return x, true
 	case toml.LocalDate:
-		return x.String(), true
+		return x.AsTime(time.UTC).Format(dateDisplay), true
+	case toml.LocalDateTime:
+		return x.AsTime(time.UTC).Format(dateDisplay), true
 	case time.Time:
-		return x.Format(time.DateOnly), true
+		return x.Format(dateDisplay), true
 	}
 	return fmt.Sprint(v.value), true
 }
 
-// ShortcodeOutput is the Markdown that {{% school "key" %}} puts into a page:
-// the value, HTML-escaped as Hugo's html/template escapes a plain
-// {{ $value }} in a shortcode template. The theme's school shortcode must
-// keep doing exactly that, or heading ids that contain a school variable
-// will differ from what check predicts.
+// dateDisplay is how the theme's school shortcode prints a date variable.
+const dateDisplay = "2 January 2006"
+
+// ShortcodeOutput is the Markdown that {{% school "key" %}} puts into a page,
+// as layouts/_shortcodes/school.html makes it: the value (dates as "2
+// January 2006"), HTML-escaped as html/template escapes a plain {{ $v }}.
+// If that shortcode changes, this must follow, or heading ids that contain a
+// school variable will differ from what check predicts.
 func (s *School) ShortcodeOutput(key string) (string, bool) {
 	v, ok := s.Value(key)
 	if !ok {

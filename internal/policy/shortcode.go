@@ -32,10 +32,9 @@ func scanShortcodes(body []byte) ([]scTag, []scanError) {
 			continue
 		}
 		open := body[start+2]
-		closeDelim := string(open) + "}}"
-		other := "%}}"
+		closeDelim, other := ">}}", "%}}"
 		if open == '%' {
-			other = ">}}"
+			closeDelim, other = other, closeDelim
 		}
 		inner := start + 3
 		// Escaped tag: {{</* … */>}}

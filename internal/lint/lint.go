@@ -1,0 +1,274 @@
+// Package lint is `policysite check`: it reads a whole site (config, policies,
+// other pages, quizzes) and reports everything a Designated Safeguarding Lead
+// should fix before publishing, each as "file:line: severity: message" with
+// what is wrong and how to fix it. The build runs the same checks and stops
+// on errors.
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/policysite/policysite/internal/markdown"
+	"github.com/policysite/policysite/internal/policy"
+)
+
+// Options tune a check.
+type Options struct {
+	// Strict makes a passed review date an error instead of a warning.
+	Strict bool
+	// Now is the day review dates are compared with; zero means today.
+	Now time.Time
+	// WarnDays is how many days before its review date a policy is reported
+	// as due soon; 0 means params.review_warning_days from the config, or 60.
+	WarnDays int
+}
+
+// Finding is one reported problem; File is relative to the site folder.
+type Finding = policy.Problem
+
+// Severities, re-exported so callers need not import policy.
+const (
+	Error   = policy.Error
+	Warning = policy.Warning
+)
+
+// Site is a loaded site, shared by the checks.
+type Site struct {
+	Dir      string
+	Config   *policy.Config
+	School   *policy.School // nil when the config has no [params.school]
+	Policies []*policy.Policy
+	// Pages are the other Markdown pages under content/ (home, staff area,
+	// accessibility statement, posters): school variables, placeholders and
+	// links into policies are checked there too.
+	Pages []*policy.Policy
+
+	opt      Options
+	bySlug   map[string]*policy.Policy
+	anchors  map[*policy.Policy]map[string]bool
+	byFile   map[string]*policy.Policy // "content/policies/x.md" -> policy
+	allSlugs []string
+}
+
+// HasPolicy reports whether a policy with this slug exists (quiz.PolicyIndex).
+func (s *Site) HasPolicy(slug string) bool { return s.bySlug[slug] != nil }
+
+// HasAnchor reports whether the policy has a heading with this id
+// (quiz.PolicyIndex). Ids are those Hugo will give the headings.
+func (s *Site) HasAnchor(slug, anchor string) bool {
+	p := s.bySlug[slug]
+	return p != nil && s.anchors[p][anchor]
+}
+
+// A siteCheck looks at the loaded site and reports findings.
+//
+// This list is the extension point: to add checks (the poster rules, such as
+// an unknown icon or a reading level too high for pupils), write a
+// func(*Site) []Finding in a new file of this package and append it here.
+var siteChecks = []func(*Site) []Finding{
+	checkOwners,
+	checkSchoolVariables,
+	checkPlaceholders,
+	checkHeadings,
+	checkLinks,
+	checkReviewDates,
+	checkPastedMarkdown,
+	checkQuizzes,
+}
+
+// Check reads the site in siteDir and returns its findings sorted by file
+// and line. The error is only for a site that cannot be read at all (no such
+// folder); everything wrong inside it is a Finding.
+func Check(siteDir string, opt Options) ([]Finding, error) {
+	site, findings, err := Load(siteDir, opt)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range siteChecks {
+		findings = append(findings, c(site)...)
+	}
+	return sortFindings(findings), nil
+}
+
+// Load reads the config and every content page of the site, reporting what
+// cannot be read or is malformed on its own.
+func Load(siteDir string, opt Options) (*Site, []Finding, error) {
+	st, err := os.Stat(siteDir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read the site folder: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, nil, fmt.Errorf("the site %s is a file, not a folder: give the folder that holds config.toml and content/", siteDir)
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	cfg, findings, err := policy.LoadConfig(siteDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opt.WarnDays <= 0 {
+		opt.WarnDays = cfg.ReviewWarningDays
+	}
+	if opt.WarnDays <= 0 {
+		opt.WarnDays = 60
+	}
+	site := &Site{Dir: siteDir, Config: cfg, School: cfg.School, opt: opt}
+	parser := &policy.Parser{Root: siteDir, Normalize: normalize}
+	if cfg.School != nil {
+		parser.School = cfg.School
+	}
+
+	polDir := filepath.Join(siteDir, "content", "policies")
+	if st, err := os.Stat(polDir); err != nil || !st.IsDir() {
+		findings = append(findings, policy.Problem{File: "content/policies", Severity: Error,
+			Message: "there is no content/policies folder: policies go there, one Markdown file each; create one with `policysite new policy SLUG`"})
+	} else {
+		pols, probs := parser.LoadDir(polDir)
+		site.Policies = pols
+		findings = append(findings, probs...)
+		if len(pols) == 0 {
+			findings = append(findings, policy.Problem{File: "content/policies", Severity: Warning,
+				Message: "there are no policies yet: add one with `policysite new policy SLUG`"})
+		}
+	}
+	pages, probs, err := loadPages(parser, siteDir, polDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	site.Pages = pages
+	findings = append(findings, probs...)
+	site.index()
+	return site, findings, nil
+}
+
+// normalize applies the build's repairs of pasted Markdown, so headings that
+// only exist after the repair get their ids here too.
+func normalize(body []byte) []byte {
+	out, _ := markdown.Normalize(body)
+	return out
+}
+
+func (s *Site) index() {
+	s.bySlug = map[string]*policy.Policy{}
+	s.anchors = map[*policy.Policy]map[string]bool{}
+	s.byFile = map[string]*policy.Policy{}
+	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {
+		ids := map[string]bool{}
+		for _, h := range p.Headings {
+			if h.ID != "" {
+				ids[h.ID] = true
+			}
+		}
+		s.anchors[p] = ids
+		s.byFile[p.File] = p
+	}
+	for _, p := range s.Policies {
+		if s.bySlug[p.Slug] == nil { // the first of duplicates wins; LoadDir reports the clash
+			s.bySlug[p.Slug] = p
+			s.allSlugs = append(s.allSlugs, p.Slug)
+		}
+	}
+}
+
+// loadPages reads content/**/*.md outside content/policies.
+func loadPages(parser *policy.Parser, siteDir, polDir string) ([]*policy.Policy, []Finding, error) {
+	content := filepath.Join(siteDir, "content")
+	var paths []string
+	err := filepath.WalkDir(content, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && path == content {
+				return filepath.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() {
+			if path == polDir || (path != content && strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if ext := filepath.Ext(path); ext == ".md" || ext == ".markdown" {
+			paths = append(paths, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the content folder: %w", err)
+	}
+	// The section page of the policies is a page too, not a policy.
+	if _, err := os.Stat(filepath.Join(polDir, "_index.md")); err == nil {
+		paths = append(paths, filepath.Join(polDir, "_index.md"))
+	}
+	var pages []*policy.Policy
+	var findings []Finding
+	for _, path := range paths {
+		p, probs := parser.ParsePage(path)
+		findings = append(findings, probs...)
+		if p != nil {
+			pages = append(pages, p)
+		}
+	}
+	return pages, findings, nil
+}
+
+// sortFindings orders by file, then line, errors before warnings, and drops
+// exact repeats (the same placeholder twice on one line is one fix).
+func sortFindings(fs []Finding) []Finding {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Severity != b.Severity {
+			return a.Severity < b.Severity
+		}
+		return a.Message < b.Message
+	})
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 && f == fs[i-1] {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// Errors counts the findings that are errors.
+func Errors(fs []Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+func errorf(file string, line int, format string, args ...any) Finding {
+	return Finding{File: file, Line: line, Severity: Error, Message: fmt.Sprintf(format, args...)}
+}
+
+func warnf(file string, line int, format string, args ...any) Finding {
+	return Finding{File: file, Line: line, Severity: Warning, Message: fmt.Sprintf(format, args...)}
+}
+
+// rel makes a path from another package (such as internal/quiz, which
+// reports paths as given) relative to the site, with forward slashes.
+func (s *Site) rel(path string) string {
+	if r, err := filepath.Rel(s.Dir, path); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(path)
+}

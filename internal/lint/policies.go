@@ -1,0 +1,180 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/policysite/policysite/internal/markdown"
+	"github.com/policysite/policysite/internal/policy"
+)
+
+// checkOwners: the owner must be a role in [params.school], or the policy
+// page and the governors' schedule show no owner.
+func checkOwners(s *Site) []Finding {
+	if s.School == nil {
+		return nil
+	}
+	roles := s.School.Roles()
+	var out []Finding
+	for _, p := range s.Policies {
+		if p.Owner == "" || contains(roles, strings.ToLower(p.Owner)) {
+			continue
+		}
+		hint := ""
+		if m := policy.Suggest(p.Owner, roles, 2); len(m) > 0 {
+			hint = fmt.Sprintf("did you mean %s? ", strings.Join(m, " or "))
+		}
+		out = append(out, errorf(p.File, p.FieldLines["owner"],
+			"owner %q is not a role in %s: %suse one of %s (each is a [params.school.ROLE] table with role and name), or add [params.school.%s] with role = \"…\" and name = \"…\"",
+			p.Owner, s.Config.File, hint, strings.Join(roles, ", "), strings.ToLower(p.Owner)))
+	}
+	return out
+}
+
+func checkPlaceholders(s *Site) []Finding {
+	var out []Finding
+	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {
+		for _, ph := range p.Placeholders {
+			where := ""
+			if ph.Field != "" {
+				where = fmt.Sprintf(" in the %s field", ph.Field)
+			}
+			var msg string
+			switch ph.Kind {
+			case policy.Redaction:
+				msg = fmt.Sprintf("%q%s is a blacked-out gap left from a template: replace it with the school's own text", ph.Text, where)
+			case policy.Bracketed:
+				msg = fmt.Sprintf("%q%s looks like a template placeholder still to fill in: replace it with the real text (for school details use a variable, e.g. {{< school \"name\" >}}); if it is meant as a link, write [text](address)", ph.Text, where)
+			case policy.AngleBracket:
+				msg = fmt.Sprintf("%q%s looks like a template placeholder, and the website would show nothing there (text in <angle brackets> is taken as HTML and left out): replace it with the real text", ph.Text, where)
+			default:
+				msg = fmt.Sprintf("%q%s marks text still to be written: finish it and remove the marker before publishing", ph.Text, where)
+			}
+			out = append(out, errorf(p.File, ph.Line, "%s", msg))
+		}
+	}
+	return out
+}
+
+// checkHeadings: heading levels must not skip (screen-reader users move
+// through a page by its heading outline), the page title is the only h1, and
+// two headings must not share an explicit id.
+func checkHeadings(s *Site) []Finding {
+	var out []Finding
+	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {
+		prev := 1 // the theme shows the title as the page's h1
+		explicit := map[string]int{}
+		for _, h := range p.Headings {
+			switch {
+			case h.Level == 1:
+				out = append(out, warnf(p.File, h.Line,
+					"the heading %q is a top-level heading (#), but the page title is already the top-level heading: use ## for sections, ### for their parts", h.Text))
+			case h.Level > prev+1:
+				out = append(out, warnf(p.File, h.Line,
+					"the heading %q jumps from level %d to level %d, which confuses people using screen readers: make it %s, or add the missing level above it",
+					h.Text, prev, h.Level, strings.Repeat("#", prev+1)))
+			}
+			prev = h.Level
+			if h.Explicit {
+				if first, dup := explicit[h.ID]; dup {
+					out = append(out, errorf(p.File, h.Line,
+						"the id {#%s} is already used by the heading on line %d: links and quiz references reach only the first; give this heading a different id", h.ID, first))
+				} else {
+					explicit[h.ID] = h.Line
+				}
+			}
+			if h.Unstable {
+				out = append(out, warnf(p.File, h.Line,
+					"the heading %q contains a {{< … >}} shortcode, so Hugo gives it an id that can change at every build and links or quiz references to it break: use {{%% school \"…\" %%}} in headings, or give the heading a fixed id, e.g. ## %s {#%s}",
+					h.Text, h.Text, suggestID(h.Text)))
+			}
+		}
+	}
+	return out
+}
+
+// suggestID proposes a fixed id for a heading whose automatic one is unstable.
+func suggestID(text string) string {
+	var words []string
+	for _, w := range strings.Fields(text) {
+		if strings.Contains(w, "HAHAHUGOSHORTCODE") || strings.HasPrefix(w, "{{") {
+			continue
+		}
+		words = append(words, w)
+	}
+	id := policy.AnchorID(strings.Join(words, " "))
+	if id == "" || id == "heading" {
+		return "section"
+	}
+	return id
+}
+
+func checkReviewDates(s *Site) []Finding {
+	var out []Finding
+	y, m, d := s.opt.Now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	for _, p := range s.Policies {
+		if p.Review.IsZero() {
+			continue // missing or malformed: already an error
+		}
+		line := p.FieldLines["review"]
+		date := p.Review.Format("2 January 2006")
+		days := int(p.Review.Sub(today).Hours() / 24)
+		switch p.ReviewStatus(s.opt.Now, s.opt.WarnDays) {
+		case policy.Overdue:
+			f := warnf(p.File, line,
+				"the review date %s has passed (%s ago): review the policy with the %s, then set review: to the next review date (and update adopted: and version: if the text changed)",
+				date, plural(-days, "day"), ownerWord(p))
+			if s.opt.Strict {
+				f.Severity = Error
+			}
+			out = append(out, f)
+		case policy.DueSoon:
+			when := "today"
+			if days > 0 {
+				when = "in " + plural(days, "day")
+			}
+			out = append(out, warnf(p.File, line,
+				"the review is due on %s, %s: plan the review with the %s and set review: to the next date once it is done",
+				date, when, ownerWord(p)))
+		}
+	}
+	return out
+}
+
+func ownerWord(p *policy.Policy) string {
+	if p.Owner != "" {
+		return "owner (" + p.Owner + ")"
+	}
+	return "policy owner"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// checkPastedMarkdown reports what the build repairs in pasted text (bare
+// headings, bullet glyphs, one-space nesting) so the source can be tidied.
+func checkPastedMarkdown(s *Site) []Finding {
+	var out []Finding
+	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {
+		_, fixes := markdown.Normalize([]byte(p.Body))
+		for _, f := range fixes {
+			out = append(out, warnf(p.File, p.BodyLine+f.Line-1, "%s", f.Message))
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
