@@ -30,6 +30,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/policysite/policysite/internal/build"
@@ -223,6 +224,29 @@ func clickAndLoad(t *testing.T, ctx context.Context, selector, what string) {
 		t.Fatalf("on %s, clicking %s: no page loaded: %v", from, what, err)
 	case resp != nil && resp.Status != http.StatusOK:
 		t.Fatalf("on %s, clicking %s: %s answered HTTP %d, want 200", from, what, strings.TrimPrefix(resp.URL, siteURL), resp.Status)
+	}
+}
+
+// recordRequests records the address of every request the tab makes from
+// now on, whether or not it succeeds, until stop is called.
+func recordRequests(ctx context.Context) (stop func() []string) {
+	lctx, cancel := context.WithCancel(ctx)
+	events := chromedp.Events(lctx, network.RequestWillBeSent)
+	var urls []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			urls = append(urls, ev.Request.URL)
+		}
+	}()
+	return func() []string {
+		cancel()
+		<-done
+		return urls
 	}
 }
 
