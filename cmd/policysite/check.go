@@ -2,7 +2,47 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
+
+	"github.com/policysite/policysite/internal/lint"
 )
 
-func cmdCheck(args []string, stdout, stderr io.Writer) error { return errors.New("not yet") }
+// errFindings is returned when check found errors: they are already
+// printed, so main only sets the exit code.
+var errFindings = errors.New("")
+
+func cmdCheck(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check", "check [--source DIR] [--strict]", stderr)
+	source := fs.String("source", ".", "the school's site folder")
+	strict := fs.Bool("strict", false, "treat a passed review date as an error")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	findings, err := lint.Check(*source, lint.Options{Strict: *strict})
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
+		fmt.Fprintln(stdout, f.String())
+	}
+	errs := lint.Errors(findings)
+	warns := len(findings) - errs
+	switch {
+	case errs > 0:
+		fmt.Fprintf(stdout, "\n%s, %s: fix the errors before publishing.\n", plural(errs, "error"), plural(warns, "warning"))
+		return errFindings
+	case warns > 0:
+		fmt.Fprintf(stdout, "\nNo errors, %s.\n", plural(warns, "warning"))
+	default:
+		fmt.Fprintln(stdout, "No problems found.")
+	}
+	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -58,6 +58,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		if errors.Is(err, errFindings) {
+			return 1
+		}
 		if errors.Is(err, errUsage) {
 			fmt.Fprintln(stderr, "policysite "+args[0]+":", err)
 			return 2

@@ -9,10 +9,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/policysite/policysite"
 	"github.com/policysite/policysite/internal/hugo"
+	"github.com/policysite/policysite/internal/lint"
 	"github.com/policysite/policysite/internal/markdown"
 )
 
@@ -44,6 +46,22 @@ func Theme() fs.FS { return policysite.Theme }
 // build never leaves a half-written site behind, and the last good site stays.
 func Site(opt Options) (*Result, error) {
 	start := time.Now()
+	// The same checks as `policysite check`: an error there (a broken link, a
+	// quiz citing a missing section, a [School name] left in) must not be
+	// published, and check's file:line messages say how to fix it.
+	findings, err := lint.Check(opt.Source, lint.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if n := lint.Errors(findings); n > 0 {
+		var b strings.Builder
+		for _, f := range findings {
+			if f.Severity == lint.Error {
+				b.WriteString(f.String() + "\n")
+			}
+		}
+		return nil, fmt.Errorf("%d problem(s) must be fixed first:\n%s", n, strings.TrimRight(b.String(), "\n"))
+	}
 	dest, err := filepath.Abs(opt.Dest)
 	if err != nil {
 		return nil, err

@@ -89,7 +89,7 @@ func TestFailedBuildKeepsPreviousSite(t *testing.T) {
 	if err == nil {
 		t.Fatal("build with an unknown school variable succeeded")
 	}
-	for _, want := range []string{"content/policies/alpha.md:15", `"dsl.mobile"`, "[params.school]", "dsl.phone"} {
+	for _, want := range []string{"content/policies/alpha.md:15", `"dsl.mobile"`, "config.toml", "dsl.phone"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %q:\n%v", want, err)
 		}
@@ -112,7 +112,7 @@ func TestBuildErrorsSayWhatToDo(t *testing.T) {
 		{"no config", func(site string) { os.Remove(filepath.Join(site, "config.toml")) }, []string{"no config.toml", "policysite init"}},
 		{"shortcode without key", func(site string) {
 			os.WriteFile(filepath.Join(site, "content/policies/gamma.md"), []byte("---\ntitle: G\n---\n\nHi {{< school >}}\n"), 0o644)
-		}, []string{"gamma.md:5", "needs a key"}},
+		}, []string{"content/policies/gamma.md:5", "needs the name of a school variable", `"adopted" is missing`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

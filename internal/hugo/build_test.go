@@ -1,0 +1,80 @@
+package hugo
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// The school shortcode is the last line of defence when check was skipped:
+// Hugo itself must stop on an unknown key, and the error must point at the
+// policy's own file and line rather than Hugo's temporary theme folder.
+func TestUnknownSchoolKeyFailsWithPosition(t *testing.T) {
+	site := t.TempDir()
+	write := func(rel, s string) {
+		p := filepath.Join(site, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("config.toml", "baseURL = \"/\"\ndisableKinds = [\"taxonomy\", \"term\", \"rss\", \"sitemap\", \"robotstxt\"]\n[params.school]\nname = \"X School\"\n[params.school.dsl]\nname = \"D\"\n")
+	write("content/a.md", "---\ntitle: A\n---\n\nOur DSL is {{< school \"dsl.name\" >}}.\n\nCall {{< school \"dsl.fax\" >}}.\n")
+	sc, err := os.ReadFile("../../layouts/_shortcodes/school.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theme := fstest.MapFS{
+		"layouts/_shortcodes/school.html": {Data: sc},
+		"layouts/page.html":               {Data: []byte(`{{ .Content }}`)},
+		"layouts/home.html":               {Data: []byte(`home`)},
+	}
+	_, err = Build(Options{Source: site, Dest: filepath.Join(t.TempDir(), "out"), Theme: theme})
+	if err == nil {
+		t.Fatal("build with an unknown key succeeded")
+	}
+	for _, want := range []string{"content/a.md:7", `"dsl.fax"`, "dsl.name", "[params.school]"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), site) {
+		t.Errorf("error shows the absolute site path: %v", err)
+	}
+
+	write("content/a.md", "---\ntitle: A\n---\n\nOur DSL is {{< school \"dsl.name\" >}}.\n")
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := Build(Options{Source: site, Dest: out, Theme: theme}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "a/index.html"))
+	if !strings.Contains(string(b), "Our DSL is D.") {
+		t.Errorf("page = %q", b)
+	}
+}
+
+// quizzes/ is mounted as data only: the answer files must never be
+// published as they are.
+func TestQuizFilesAreNotPublished(t *testing.T) {
+	site := t.TempDir()
+	os.MkdirAll(filepath.Join(site, "quizzes"), 0o755)
+	os.WriteFile(filepath.Join(site, "config.toml"), []byte("baseURL = \"/\"\n"), 0o644)
+	os.WriteFile(filepath.Join(site, "quizzes/q1.toml"), []byte("title = \"Q\"\n"), 0o644)
+	theme := fstest.MapFS{"layouts/home.html": {Data: []byte(`{{ range $k, $v := site.Data.quizzes }}{{ $k }}={{ $v.title }};{{ end }}`)}}
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := Build(Options{Source: site, Dest: out, Theme: theme}); err != nil {
+		t.Fatal(err)
+	}
+	home, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	if !strings.Contains(string(home), "q1=Q;") {
+		t.Errorf("quiz data not visible to templates: %q", home)
+	}
+	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
+		if err == nil && strings.HasSuffix(p, ".toml") {
+			t.Errorf("quiz file published: %s", p)
+		}
+		return nil
+	})
+}
