@@ -71,7 +71,7 @@ func (s *Site) linkProblem(p *policy.Policy, l policy.Link) (Finding, bool) {
 	if target == nil || anchor == "" || strings.HasPrefix(anchor, "fn:") || strings.HasPrefix(anchor, "fnref:") {
 		return Finding{}, false
 	}
-	if s.anchors[target][anchor] {
+	if s.hasAnchor(target, anchor) {
 		return Finding{}, false
 	}
 	where := target.File

@@ -64,7 +64,23 @@ func (s *Site) HasPolicy(slug string) bool { return s.bySlug[slug] != nil }
 // (quiz.PolicyIndex). Ids are those Hugo will give the headings.
 func (s *Site) HasAnchor(slug, anchor string) bool {
 	p := s.bySlug[slug]
-	return p != nil && s.anchors[p][anchor]
+	return p != nil && s.hasAnchor(p, anchor)
+}
+
+// hasAnchor also says yes when the answer cannot be known: a page with a
+// heading whose id depends on shortcode output we cannot predict (such as a
+// school variable when the config is missing, which is reported already)
+// might have the anchor.
+func (s *Site) hasAnchor(p *policy.Policy, anchor string) bool {
+	if s.anchors[p][anchor] {
+		return true
+	}
+	for _, h := range p.Headings {
+		if h.Guessed && !h.Unstable {
+			return true
+		}
+	}
+	return false
 }
 
 // A siteCheck looks at the loaded site and reports findings.

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -86,7 +87,7 @@ func checkHeadings(s *Site) []Finding {
 			}
 			if h.Unstable {
 				out = append(out, warnf(p.File, h.Line,
-					"the heading %q contains a {{< … >}} shortcode, so Hugo gives it an id that can change at every build and links or quiz references to it break: use {{%% school \"…\" %%}} in headings, or give the heading a fixed id, e.g. ## %s {#%s}",
+					"the heading \"%s\" contains a {{< … >}} shortcode, so Hugo gives it an id that can change at every build and links or quiz references to it break: use {{%% school \"…\" %%}} in headings, or give the heading a fixed id, e.g. ## %s {#%s}",
 					h.Text, h.Text, suggestID(h.Text)))
 			}
 		}
@@ -94,16 +95,12 @@ func checkHeadings(s *Site) []Finding {
 	return out
 }
 
-// suggestID proposes a fixed id for a heading whose automatic one is unstable.
+var shortcodeRe = regexp.MustCompile(`\{\{[<%].*?[>%]\}\}`)
+
+// suggestID proposes a fixed id for a heading whose automatic one is unstable:
+// the id of its text without the shortcodes.
 func suggestID(text string) string {
-	var words []string
-	for _, w := range strings.Fields(text) {
-		if strings.Contains(w, "HAHAHUGOSHORTCODE") || strings.HasPrefix(w, "{{") {
-			continue
-		}
-		words = append(words, w)
-	}
-	id := policy.AnchorID(strings.Join(words, " "))
+	id := policy.AnchorID(strings.Join(strings.Fields(shortcodeRe.ReplaceAllString(text, " ")), " "))
 	if id == "" || id == "heading" {
 		return "section"
 	}
@@ -115,8 +112,8 @@ func checkReviewDates(s *Site) []Finding {
 	y, m, d := s.opt.Now.Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	for _, p := range s.Policies {
-		if p.Review.IsZero() {
-			continue // missing or malformed: already an error
+		if p.Review.IsZero() || !p.Review.After(p.Adopted) {
+			continue // missing, malformed or before adoption: already an error
 		}
 		line := p.FieldLines["review"]
 		date := p.Review.Format("2 January 2006")

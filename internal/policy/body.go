@@ -18,7 +18,8 @@ type segKind int
 const (
 	segSource  segKind = iota // copied from the file unchanged
 	segValue                  // output of {{% school %}}: known text
-	segOpaque                 // a shortcode whose output we do not know
+	segOpaque                 // a {{< >}} shortcode: Hugo's placeholder, then HTML we do not know
+	segUnknown                // a {{% %}} shortcode whose Markdown output we do not know
 	segLiteral                // an escaped tag, printed as written
 )
 
@@ -35,6 +36,19 @@ type expanded struct {
 	segs       []seg
 	lineStarts []int // offsets in body of each line start
 	bodyLine   int
+	raw        map[string]string // Hugo-style placeholder -> the tag as written
+}
+
+// restore puts the written shortcode back where text shows a placeholder, so
+// messages quote what the author wrote.
+func (e *expanded) restore(s string) string {
+	if !strings.Contains(s, "HAHAHUGOSHORTCODE") {
+		return s
+	}
+	for ph, raw := range e.raw {
+		s = strings.ReplaceAll(s, ph, raw)
+	}
+	return s
 }
 
 // hugoPlaceholder mimics the text Hugo puts where a {{< >}} shortcode goes
@@ -46,7 +60,7 @@ func hugoPlaceholder(ordinal int) string {
 }
 
 func expand(body []byte, bodyLine int, tags []scTag, school SchoolValues) *expanded {
-	e := &expanded{bodyLine: bodyLine, lineStarts: []int{0}}
+	e := &expanded{bodyLine: bodyLine, lineStarts: []int{0}, raw: map[string]string{}}
 	for i, c := range body {
 		if c == '\n' {
 			e.lineStarts = append(e.lineStarts, i+1)
@@ -65,6 +79,8 @@ func expand(body []byte, bodyLine int, tags []scTag, school SchoolValues) *expan
 		case t.escaped:
 			lit := strings.Replace(strings.Replace(t.Raw, "/*", "", 1), "*/", "", 1)
 			add(t.start, segLiteral, []byte(lit))
+		case t.Closing && t.Markdown:
+			add(t.start, segUnknown, nil)
 		case t.Closing:
 			add(t.start, segOpaque, nil)
 		case (t.Name == "ref" || t.Name == "relref") && len(t.Args) > 0:
@@ -75,12 +91,14 @@ func expand(body []byte, bodyLine int, tags []scTag, school SchoolValues) *expan
 			if v, ok := school.ShortcodeOutput(schoolKey(t.Shortcode)); ok {
 				add(t.start, segValue, []byte(v))
 			} else {
-				add(t.start, segOpaque, nil)
+				add(t.start, segUnknown, nil)
 			}
 		case t.Markdown:
-			add(t.start, segOpaque, nil)
+			add(t.start, segUnknown, nil)
 		default:
-			add(t.start, segOpaque, []byte(hugoPlaceholder(ordinal)))
+			ph := hugoPlaceholder(ordinal)
+			e.raw[ph] = t.Raw
+			add(t.start, segOpaque, []byte(ph))
 		}
 		ordinal++
 		prev = t.end
@@ -129,11 +147,10 @@ func (e *expanded) line(off int) int {
 	return e.bodyLine + max(i, 0)
 }
 
-// opaqueIn reports whether [start, end) of the Markdown holds output we could
-// not predict.
-func (e *expanded) opaqueIn(start, end int) bool {
+// holds reports whether [start, end] of the Markdown holds a segment of kind.
+func (e *expanded) holds(kind segKind, start, end int) bool {
 	for _, s := range e.segs {
-		if s.kind == segOpaque && s.md >= start && s.md <= end && (s.mdLen > 0 || s.md < end) {
+		if s.kind == kind && s.md >= start && s.md <= end {
 			return true
 		}
 	}
@@ -171,7 +188,7 @@ func (p *Policy) analyseBody(body []byte, school SchoolValues) []Problem {
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			h := Heading{Level: n.Level, Text: displayText(n, e.md)}
+			h := Heading{Level: n.Level, Text: e.restore(displayText(n, e.md))}
 			if n.Lines().Len() > 0 {
 				first, lastSeg := n.Lines().At(0), n.Lines().At(n.Lines().Len()-1)
 				h.Line = e.line(first.Start)
@@ -179,12 +196,14 @@ func (p *Policy) analyseBody(body []byte, school SchoolValues) []Problem {
 				if k := bytes.IndexByte(e.md[lastSeg.Stop:], '\n'); k >= 0 {
 					end = lastSeg.Stop + k
 				}
-				h.Unstable = e.opaqueIn(first.Start, end)
+				h.Unstable = e.holds(segOpaque, first.Start, end)
+				h.Guessed = h.Unstable || e.holds(segUnknown, first.Start, end)
 			} else {
 				h.Line = e.line(headingMarkerAt(e.md, last))
 			}
 			_, h.Explicit = explicitID(n)
 			h.Unstable = h.Unstable && !h.Explicit
+			h.Guessed = h.Guessed && !h.Explicit
 			h.ID = ids.headingID(n, e.md)
 			p.Headings = append(p.Headings, h)
 		case *ast.Link:
@@ -195,7 +214,7 @@ func (p *Policy) analyseBody(body []byte, school SchoolValues) []Problem {
 				labels = append(labels, sp)
 			}
 			dest := string(n.Destination)
-			p.Links = append(p.Links, Link{Dest: dest, Text: displayText(n, e.md), Line: line, Dynamic: strings.Contains(dest, "HAHAHUGOSHORTCODE")})
+			p.Links = append(p.Links, Link{Dest: e.restore(dest), Text: e.restore(displayText(n, e.md)), Line: line, Dynamic: strings.Contains(dest, "HAHAHUGOSHORTCODE")})
 		case *ast.Image:
 			if sp, ok := textSpan(n); ok {
 				labels = append(labels, sp)
@@ -329,7 +348,7 @@ func maskedCopy(e *expanded, masks []span) []byte {
 	}
 	for _, m := range refDefRe.FindAllIndex(out, -1) {
 		if k := bytes.Index(out[m[0]:m[1]], []byte("]:")); k >= 0 {
-			blank(m[0]+k+1, m[1])
+			blank(m[0]+k+2, m[1]) // keep "]:" so the label reads as a definition
 		}
 	}
 	return out

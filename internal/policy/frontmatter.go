@@ -429,7 +429,7 @@ func (p *Policy) readList(fields map[string]any, k string, line int, missing fun
 			return []string{} // "related:" with nothing after it means none
 		}
 		*probs = append(*probs, errorf(p.File, line, "%s is empty: list %s, e.g. %s", k, what, p.example(k)))
-		return []string{}
+		return nil
 	}
 	items, isList := v.([]any)
 	if !isList {
@@ -439,7 +439,7 @@ func (p *Policy) readList(fields map[string]any, k string, line int, missing fun
 		} else {
 			*probs = append(*probs, errorf(p.File, line, "%s must be a list of %s, e.g. %s", k, what, p.example(k)))
 		}
-		return []string{}
+		return nil // reported; nil keeps the "empty list" check quiet
 	}
 	out := make([]string, 0, len(items))
 	for _, it := range items {

@@ -49,11 +49,14 @@ type Heading struct {
 	Line  int
 	// Explicit is true when the id comes from a {#id} attribute.
 	Explicit bool
-	// Unstable is true when the heading contains a shortcode whose output we
-	// cannot know here ({{< … >}}, or {{% … %}} other than school): Hugo's
-	// auto id then depends on that output (for {{< >}} on an internal counter
-	// that changes between builds), so ID is only a guess.
+	// Unstable is true when the automatic id contains a {{< … >}} shortcode:
+	// Hugo then puts its internal placeholder, which holds a counter that
+	// changes between builds, into the id. Nothing can link to it reliably.
 	Unstable bool
+	// Guessed is true when the automatic id depends on shortcode output not
+	// known here ({{< >}}, or {{% %}} other than a known school variable), so
+	// ID may differ from Hugo's.
+	Guessed bool
 }
 
 // Link is a Markdown link ([text](dest) or a resolved reference link) in a

@@ -228,22 +228,23 @@ func (s *School) Value(key string) (string, bool) {
 	switch x := v.value.(type) {
 	case string:
 		return x, true
-	case toml.LocalDate:
-		return x.AsTime(time.UTC).Format(dateDisplay), true
+	case toml.LocalDate: // Hugo keeps these as they are written: 2026-09-01
+		return x.String(), true
 	case toml.LocalDateTime:
-		return x.AsTime(time.UTC).Format(dateDisplay), true
+		return x.String(), true
 	case time.Time:
 		return x.Format(dateDisplay), true
 	}
 	return fmt.Sprint(v.value), true
 }
 
-// dateDisplay is how the theme's school shortcode prints a date variable.
+// dateDisplay is how the theme's school shortcode prints a time.Time (a TOML
+// date-time with an offset); plain TOML dates reach it as text.
 const dateDisplay = "2 January 2006"
 
 // ShortcodeOutput is the Markdown that {{% school "key" %}} puts into a page,
-// as layouts/_shortcodes/school.html makes it: the value (dates as "2
-// January 2006"), HTML-escaped as html/template escapes a plain {{ $v }}.
+// as layouts/_shortcodes/school.html makes it: the value (a plain date as
+// written, 2026-09-01), HTML-escaped as html/template escapes {{ $v }}.
 // If that shortcode changes, this must follow, or heading ids that contain a
 // school variable will differ from what check predicts.
 func (s *School) ShortcodeOutput(key string) (string, bool) {

@@ -16,7 +16,8 @@ func closest(s string, candidates []string) string {
 
 // Suggest returns up to n candidates that s is probably a misspelling of,
 // nearest first: those within a small edit distance (a third of the length,
-// at least 2). A candidate differing only in case counts as nearest.
+// at least 2) or one being the start of the other. A candidate differing only
+// in case counts as nearest.
 func Suggest(s string, candidates []string, n int) []string {
 	type cand struct {
 		s string
@@ -28,8 +29,14 @@ func Suggest(s string, candidates []string, n int) []string {
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
 		d := levenshtein(ls, lc)
-		if lc == ls {
+		switch {
+		case lc == ls:
 			d = 0
+		case d > limit && min(len(lc), len(ls)) >= 4 && (strings.HasPrefix(lc, ls) || strings.HasPrefix(ls, lc)):
+			// "dsl.phone_number" for "dsl.phone", "filtering" for
+			// "filtering-and-monitoring": too far apart by edits, but
+			// clearly the same thing.
+			d = limit
 		}
 		if d <= limit {
 			found = append(found, cand{c, d})
