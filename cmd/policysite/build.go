@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/policysite/policysite/internal/build"
@@ -19,9 +20,13 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	if *dest == "" {
 		*dest = filepath.Join(*source, "public")
 	}
+	_, statErr := os.Stat(*dest)
 	res, err := build.Site(build.Options{Source: *source, Dest: *dest, BaseURL: *baseURL, Log: stderr})
-	if err != nil {
+	if err != nil && statErr == nil {
 		return fmt.Errorf("%w\nThe previous site in %s was left as it was.", err, *dest)
+	}
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "Built %d pages into %s in %s.\n", res.Pages, *dest, res.Duration.Round(1e6))
 	for _, n := range res.Notes {

@@ -49,6 +49,9 @@ func Site(opt Options) (*Result, error) {
 	// The same checks as `policysite check`: an error there (a broken link, a
 	// quiz citing a missing section, a [School name] left in) must not be
 	// published, and check's file:line messages say how to fix it.
+	if _, err := hugo.FindConfig(opt.Source); err != nil {
+		return nil, err
+	}
 	findings, err := lint.Check(opt.Source, lint.Options{})
 	if err != nil {
 		return nil, err

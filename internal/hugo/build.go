@@ -72,7 +72,7 @@ func Build(opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfgFile, err := findConfig(src)
+	cfgFile, err := FindConfig(src)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +186,11 @@ func mounts(src string) []map[string]any {
 	return m
 }
 
-func findConfig(src string) (string, error) {
+// FindConfig returns the site's config file, or an error a school user can act on.
+func FindConfig(src string) (string, error) {
+	if st, err := os.Stat(src); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("there is no site folder at %s: give the folder that holds config.toml and content/, or make one with `policysite init %s`", src, src)
+	}
 	for _, name := range []string{"hugo.toml", "config.toml", "hugo.yaml", "config.yaml", "hugo.json", "config.json"} {
 		p := filepath.Join(src, name)
 		if _, err := os.Stat(p); err == nil {
