@@ -227,26 +227,69 @@ func clickAndLoad(t *testing.T, ctx context.Context, selector, what string) {
 	}
 }
 
-// recordRequests records the address of every request the tab makes from
-// now on, whether or not it succeeds, until stop is called.
-func recordRequests(ctx context.Context) (stop func() []string) {
+// request is one request a page made, and how it ended.
+type request struct {
+	URL    string
+	Status int64  // HTTP status, 0 if no response came
+	Failed string // why it failed, if it did
+}
+
+func (r request) String() string {
+	var why []string
+	if r.Status != 0 {
+		why = append(why, fmt.Sprintf("HTTP %d", r.Status))
+	}
+	if r.Failed != "" {
+		why = append(why, "failed: "+r.Failed)
+	}
+	if len(why) == 0 {
+		why = append(why, "no answer yet")
+	}
+	return strings.TrimPrefix(r.URL, siteURL) + " (" + strings.Join(why, ", ") + ")"
+}
+
+// recordRequests records every request the tab makes from now on, whether or
+// not it succeeds, until stop is called.
+func recordRequests(t *testing.T, ctx context.Context) (stop func() []request) {
+	t.Helper()
 	lctx, cancel := context.WithCancel(ctx)
-	events := chromedp.Events(lctx, network.RequestWillBeSent)
-	var urls []string
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for ev, err := range events {
-			if err != nil {
-				return
+	var (
+		mu    sync.Mutex
+		order []network.RequestID
+		reqs  = map[network.RequestID]*request{}
+	)
+	err := chromedp.Listen(lctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			if reqs[ev.RequestID] == nil {
+				order = append(order, ev.RequestID)
 			}
-			urls = append(urls, ev.Request.URL)
+			reqs[ev.RequestID] = &request{URL: ev.Request.URL} // a redirect starts over
+		case *network.EventResponseReceived:
+			if r := reqs[ev.RequestID]; r != nil {
+				r.Status = ev.Response.Status
+			}
+		case *network.EventLoadingFailed:
+			if r := reqs[ev.RequestID]; r != nil {
+				r.Failed = ev.ErrorText
+			}
 		}
-	}()
-	return func() []string {
+	})
+	if err != nil {
 		cancel()
-		<-done
-		return urls
+		t.Fatalf("listening to the tab's requests: %v", err)
+	}
+	return func() []request {
+		cancel()
+		mu.Lock()
+		defer mu.Unlock()
+		out := make([]request, 0, len(order))
+		for _, id := range order {
+			out = append(out, *reqs[id])
+		}
+		return out
 	}
 }
 

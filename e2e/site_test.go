@@ -11,6 +11,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,38 @@ var sitePages = []struct{ name, path string }{
 	{"schedule", "/schedule/"},
 	{"search", "/search/"},
 	{"accessibility statement", "/accessibility/"},
+}
+
+// Everything a page fetches comes from the site itself (no CDN, no web
+// fonts, no trackers), and is there: no missing stylesheet, script or icon.
+// It runs first: a missing stylesheet explains many later failures.
+func TestPageRequestsStayOnSiteAndLoad(t *testing.T) {
+	for _, p := range sitePages {
+		t.Run(p.name, func(t *testing.T) {
+			ctx := tab(t)
+			stop := recordRequests(t, ctx)
+			navigate(t, ctx, p.path)
+			time.Sleep(500 * time.Millisecond) // let late fetches (the search index, say) happen
+			var foreign, broken []string
+			for _, r := range stop() {
+				switch {
+				case strings.HasPrefix(r.URL, "data:") || strings.HasPrefix(r.URL, "blob:"):
+				case !strings.HasPrefix(r.URL, siteURL+"/"):
+					foreign = append(foreign, r.URL)
+				case r.Failed != "" || r.Status >= 400:
+					if !slices.Contains(broken, r.String()) {
+						broken = append(broken, r.String())
+					}
+				}
+			}
+			if len(foreign) > 0 {
+				t.Errorf("%s fetched from other sites: %q; want everything from the site itself", p.path, foreign)
+			}
+			if len(broken) > 0 {
+				t.Errorf("%s asked for files the site does not have: %s", p.path, strings.Join(broken, ", "))
+			}
+		})
+	}
 }
 
 // A parent arrives on the home page, follows a link to a policy, and uses
@@ -237,28 +270,6 @@ func TestAccessibilityAxe(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			ctx := open(t, p.path)
 			axe(t, ctx)
-		})
-	}
-}
-
-// The pages fetch nothing from other sites: no CDN, no web fonts, no
-// trackers.
-func TestNoThirdPartyRequests(t *testing.T) {
-	for _, p := range sitePages {
-		t.Run(p.name, func(t *testing.T) {
-			ctx := tab(t)
-			stop := recordRequests(ctx)
-			navigate(t, ctx, p.path)
-			time.Sleep(500 * time.Millisecond) // let late fetches (the search index, say) start
-			var foreign []string
-			for _, u := range stop() {
-				if !strings.HasPrefix(u, siteURL+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
-					foreign = append(foreign, u)
-				}
-			}
-			if len(foreign) > 0 {
-				t.Errorf("%s fetched from other sites: %q; want everything from the site itself", p.path, foreign)
-			}
 		})
 	}
 }
