@@ -9,7 +9,9 @@ package e2e
 //     init func in another _test.go file to mount more handlers, for example
 //     the training endpoint at /api (see the comment on siteHandler).
 //   - siteDir is the folder the example school was built into, siteURL the
-//     address it is served at.
+//     address it is served at. Files a hook writes beside siteDir (in
+//     filepath.Dir(siteDir)) are removed after the run.
+//   - atExit registers a func to run after the last test.
 
 import (
 	"bytes"
@@ -91,8 +93,20 @@ func run(m *testing.M) int {
 		setupErr = err
 		fmt.Fprintf(os.Stderr, "e2e: SETUP FAILED, every browser test will fail:\n%v\n", err)
 	}
-	return m.Run()
+	code := m.Run()
+	for i := len(exitFuncs) - 1; i >= 0; i-- {
+		exitFuncs[i]()
+	}
+	return code
 }
+
+var exitFuncs []func()
+
+// atExit registers f to run once every test has finished, before the
+// server and the browser stop and the temporary folder (siteDir's parent)
+// is removed: closing a database a siteHandler opened, say. The last
+// registered runs first.
+func atExit(f func()) { exitFuncs = append(exitFuncs, f) }
 
 // setUp builds the site, starts the server and the browser. The returned
 // func stops whatever was started, also when err is not nil.
