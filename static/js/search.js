@@ -10,6 +10,9 @@
   var results = document.getElementById("search-results");
   if (!form || !input || !results) return;
 
+  // The form is hidden in the HTML, so that without JavaScript the page only
+  // shows its note and the link to all policies.
+  form.hidden = false;
   var indexURL = form.getAttribute("data-index");
   var policiesURL = (document.querySelector('.site-nav a[href$="policies/"]') || {}).href || "../policies/";
   var pages = null; // loaded index, each page with normalised text
