@@ -97,6 +97,12 @@ func (ps *Parser) LoadDir(dir string) ([]*Policy, []Problem) {
 				r, hint, listOrNone(slugs, 12)))
 		}
 	}
+	sort.SliceStable(probs, func(i, j int) bool {
+		if probs[i].File != probs[j].File {
+			return probs[i].File < probs[j].File
+		}
+		return probs[i].Line < probs[j].Line
+	})
 	return pols, probs
 }
 

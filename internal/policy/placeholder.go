@@ -2,6 +2,7 @@ package policy
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,6 +30,7 @@ func findPlaceholders(s string) []phMatch { return scanPlaceholders(s, nil) }
 // "[Keeping Children Safe in Education]" (with its definition elsewhere) is
 // not taken for a "[School name]" placeholder.
 func scanPlaceholders(s string, labels []span) []phMatch {
+	sort.Slice(labels, func(i, j int) bool { return labels[i].start < labels[j].start })
 	var out []phMatch
 	for _, m := range redactionRe.FindAllStringIndex(s, -1) {
 		out = append(out, phMatch{m[0], m[1], s[m[0]:m[1]], Redaction})
@@ -40,13 +42,14 @@ func scanPlaceholders(s string, labels []span) []phMatch {
 		switch {
 		case start > 0 && s[start-1] == '!' && !(start > 1 && s[start-2] == '\\'): // image
 		case end < len(s) && (s[end] == '(' || s[end] == '['): // [text](url), [text][ref]
+		case start > 0 && s[start-1] == ']': // the [ref] of [text][ref]
 		case end < len(s) && s[end] == ':' && atLineStart(s, start): // [ref]: url
 		case trimmed == "" || trimmed == "x" || trimmed == "X": // task list box
 		case strings.HasPrefix(trimmed, "^"): // footnote
 		case strings.HasPrefix(trimmed, "!"): // > [!NOTE] alert
 		case !strings.ContainsFunc(trimmed, unicode.IsLetter): // [1], [...]
 		case strings.EqualFold(trimmed, "sic"):
-		case overlaps(labels, m[2], m[3]): // a link's own text
+		case labelWithin(labels, m[2], m[3]): // a reference link's own text
 		default:
 			out = append(out, phMatch{start, end, "[" + inner + "]", Bracketed})
 		}
@@ -73,9 +76,14 @@ func atLineStart(s string, i int) bool {
 	return strings.TrimLeft(s[j:i], " ") == "" && i-j <= 3
 }
 
-func overlaps(spans []span, start, end int) bool {
-	for _, sp := range spans {
-		if sp.start < end && start < sp.end {
+// labelWithin reports whether a link text lies inside [start, end): then
+// the brackets are that link's own. A placeholder inside a longer link text,
+// "[Contact [School name]](x.md)", is still a placeholder.
+// spans must be sorted by start.
+func labelWithin(spans []span, start, end int) bool {
+	i := sort.Search(len(spans), func(i int) bool { return spans[i].start >= start })
+	for ; i < len(spans) && spans[i].start < end; i++ {
+		if spans[i].end <= end {
 			return true
 		}
 	}
@@ -83,9 +91,5 @@ func overlaps(spans []span, start, end int) bool {
 }
 
 func sortMatches(ms []phMatch) {
-	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && ms[j].start < ms[j-1].start; j-- {
-			ms[j], ms[j-1] = ms[j-1], ms[j]
-		}
-	}
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].start < ms[j].start })
 }
