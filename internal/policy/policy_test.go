@@ -202,7 +202,6 @@ func mapString(m map[string]string) string {
 	return strings.Join(parts, ",")
 }
 
-
 func TestPlaceholders(t *testing.T) {
 	tests := []struct {
 		name string
