@@ -153,7 +153,15 @@ func Build(opt Options) (*Result, error) {
 		return nil, errors.New(relPositions(src, err.Error()))
 	}
 	defer sites.Close()
-	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
+	// Hugo's own command copies static files beside the build (hugolib
+	// renders pages only); do the same, at the same time.
+	staticDone := make(chan error, 1)
+	go func() { staticDone <- copyStatic(sites, dest) }()
+	buildErr := sites.Build(hugolib.BuildCfg{})
+	if err := <-staticDone; err != nil && buildErr == nil {
+		return nil, fmt.Errorf("copying static files: %w", err)
+	}
+	if err := buildErr; err != nil {
 		if msgs := errs.messages(); len(msgs) > 0 {
 			return nil, errors.New(relPositions(src, strings.Join(msgs, "\n")))
 		}
@@ -165,6 +173,47 @@ func Build(opt Options) (*Result, error) {
 		pages += len(s.Pages())
 	}
 	return &Result{Pages: pages, Duration: time.Since(start)}, nil
+}
+
+// copyStatic writes the union of the site's and the theme's static folders
+// (the site's own files win) into dest.
+func copyStatic(sites *hugolib.HugoSites, dest string) error {
+	for _, sfs := range sites.BaseFs.SourceFilesystems.Static {
+		root := filepath.Join(dest, sfs.PublishFolder)
+		if _, err := sfs.Fs.Stat("/"); errors.Is(err, fs.ErrNotExist) {
+			continue // no static folder at all
+		}
+		err := afero.Walk(sfs.Fs, "/", func(p string, info os.FileInfo, err error) error {
+			if err != nil {
+				return err
+			}
+			target := filepath.Join(root, filepath.FromSlash(p))
+			if info.IsDir() {
+				return os.MkdirAll(target, 0o755)
+			}
+			if info.Name() == ".keep" {
+				return nil
+			}
+			in, err := sfs.Fs.Open(p)
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			out, err := os.Create(target)
+			if err != nil {
+				return err
+			}
+			if _, err := io.Copy(out, in); err != nil {
+				out.Close()
+				return err
+			}
+			return out.Close()
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // mounts repeats Hugo's default project mounts and adds quizzes/ as data, so

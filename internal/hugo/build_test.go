@@ -57,12 +57,18 @@ func TestUnknownSchoolKeyFailsWithPosition(t *testing.T) {
 
 // quizzes/ is mounted as data only: the answer files must never be
 // published as they are.
-func TestQuizFilesAreNotPublished(t *testing.T) {
+func TestStaticFilesAndQuizData(t *testing.T) {
 	site := t.TempDir()
 	os.MkdirAll(filepath.Join(site, "quizzes"), 0o755)
 	os.WriteFile(filepath.Join(site, "config.toml"), []byte("baseURL = \"/\"\n"), 0o644)
 	os.WriteFile(filepath.Join(site, "quizzes/q1.toml"), []byte("title = \"Q\"\n"), 0o644)
-	theme := fstest.MapFS{"layouts/home.html": {Data: []byte(`{{ range $k, $v := site.Data.quizzes }}{{ $k }}={{ $v.title }};{{ end }}`)}}
+	theme := fstest.MapFS{
+		"layouts/home.html":   {Data: []byte(`{{ range $k, $v := site.Data.quizzes }}{{ $k }}={{ $v.title }};{{ end }}`)},
+		"static/css/site.css": {Data: []byte(`body{}`)},
+		"static/js/a.js":      {Data: []byte(`theme`)},
+	}
+	os.MkdirAll(filepath.Join(site, "static/js"), 0o755)
+	os.WriteFile(filepath.Join(site, "static/js/a.js"), []byte("site"), 0o644)
 	out := filepath.Join(t.TempDir(), "out")
 	if _, err := Build(Options{Source: site, Dest: out, Theme: theme}); err != nil {
 		t.Fatal(err)
@@ -70,6 +76,14 @@ func TestQuizFilesAreNotPublished(t *testing.T) {
 	home, _ := os.ReadFile(filepath.Join(out, "index.html"))
 	if !strings.Contains(string(home), "q1=Q;") {
 		t.Errorf("quiz data not visible to templates: %q", home)
+	}
+	// Static files from the theme are published, and the site's own file
+	// of the same name wins over the theme's.
+	if b, err := os.ReadFile(filepath.Join(out, "css/site.css")); err != nil || string(b) != "body{}" {
+		t.Errorf("theme static file: %q, %v", b, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "js/a.js")); string(b) != "site" {
+		t.Errorf("site static file should override the theme's: got %q", b)
 	}
 	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
 		if err == nil && strings.HasSuffix(p, ".toml") {
