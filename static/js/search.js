@@ -98,10 +98,18 @@
   function snippet(p, ws) {
     var text = p.content, folded = p.fContent;
     if (folded.length !== text.length) { text = folded; }
-    var at = -1;
+    // Candidate places: the first few matches of each word. The best is the
+    // one with the most different query words close by.
+    var at = -1, best = -1;
     for (var i = 0; i < ws.length; i++) {
-      var m = wordRE(ws[i]).exec(folded);
-      if (m) { var pos = m.index + m[1].length; if (at < 0 || pos < at) at = pos; }
+      var g = wordRE(ws[i], "g"), m, tries = 0;
+      while ((m = g.exec(folded)) && tries++ < 20) {
+        var pos = m.index + m[1].length;
+        var near = folded.slice(Math.max(0, pos - 80), pos + 140), score = 0;
+        for (var j = 0; j < ws.length; j++) if (wordRE(ws[j]).test(near)) score++;
+        if (score > best || (score === best && pos < at)) { best = score; at = pos; }
+        if (m[0] === "") g.lastIndex++;
+      }
     }
     if (at < 0) return p.summary || text.slice(0, 200);
     var start = Math.max(0, at - 80), end = Math.min(text.length, at + 140);
