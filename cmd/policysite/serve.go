@@ -27,14 +27,19 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s (is another preview running? try --addr 127.0.0.1:1314): %w", *addr, err)
 	}
-	apiHandler, closeAPI, err := api.start(*source, stdout)
+	tapi, err := api.start(*source, stdout, stderr)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	defer closeAPI()
+	defer tapi.close()
 
-	srv, err := serve.New(serve.Options{Source: *source, API: apiHandler, Log: stderr})
+	srv, err := serve.New(serve.Options{
+		Source:     *source,
+		API:        tapi.handler(),
+		Log:        stderr,
+		AfterBuild: func() { tapi.reload(stderr) },
+	})
 	if err != nil {
 		ln.Close()
 		return err
@@ -52,7 +57,14 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		defer cancel()
 		hs.Shutdown(shut)
 	}()
-	fmt.Fprintf(stdout, "Previewing %s at http://%s/ — saving a file updates the open page. Press Ctrl+C to stop.\n", *source, ln.Addr())
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "Previewing %s at %s/ — saving a file updates the open page. Press Ctrl+C to stop.\n", *source, base)
+	if tapi != nil {
+		fmt.Fprintf(stdout, "Training endpoint: %s/api/ (records in %s). Report for the DSL: %s/api/report\n", base, tapi.dataDir, base)
+		if link := tapi.tryLink(base); link != "" {
+			fmt.Fprintf(stdout, "Try a quiz: %s\n", link)
+		}
+	}
 	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

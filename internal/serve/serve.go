@@ -32,6 +32,9 @@ type Options struct {
 	Log io.Writer
 	// Debounce groups the burst of events an editor makes when it saves.
 	Debounce time.Duration
+	// AfterBuild runs after every successful build (the endpoint reloads
+	// its quizzes then).
+	AfterBuild func()
 }
 
 // Server serves the latest good build and rebuilds on change.
@@ -99,6 +102,9 @@ func (s *Server) Rebuild() error {
 	}
 	s.current, s.lastErr = dest, ""
 	s.mu.Unlock()
+	if s.opt.AfterBuild != nil {
+		s.opt.AfterBuild()
+	}
 	if old != "" && old != dest {
 		// Pages being served from the old folder finish first; then it goes.
 		time.AfterFunc(5*time.Second, func() { os.RemoveAll(old) })
