@@ -1,0 +1,369 @@
+package trainlog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/policysite/policysite/internal/quiz"
+	"github.com/policysite/policysite/internal/store"
+)
+
+// MaxBody is the largest request body accepted; a real submission is well
+// under 2 KiB.
+const MaxBody = 64 << 10
+
+// submission is the body of POST /v1/completions.
+type submission struct {
+	AttemptID  string   `json:"attempt_id"`
+	Quiz       string   `json:"quiz"`
+	Answers    *answers `json:"answers"`
+	Token      string   `json:"token"`
+	StartedAt  string   `json:"started_at"`
+	FinishedAt string   `json:"finished_at"`
+	Name       string   `json:"name"`  // open mode only
+	Email      string   `json:"email"` // open mode only
+
+	started, finished time.Time
+}
+
+var submissionFields = []string{"attempt_id", "quiz", "answers", "token", "started_at", "finished_at", "name", "email"}
+
+// answers accepts, per question, a list of choice indices; a bare number is
+// taken as a one-element list. Numbers too large for an index are kept
+// (clamped) so grading can report them as out of range (422), not as
+// malformed JSON (400).
+type answers [][]int
+
+func (a *answers) UnmarshalJSON(b []byte) error {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil || raw == nil {
+		return errors.New("answers must be a list with one list of choice numbers per question, such as [[1], [0, 2]]")
+	}
+	out := make([][]int, len(raw))
+	for i, item := range raw {
+		item = bytes.TrimSpace(item)
+		if len(item) > 0 && item[0] != '[' {
+			n, err := index(item)
+			if err != nil {
+				return fmt.Errorf("answers[%d]: %w", i, err)
+			}
+			out[i] = []int{n}
+			continue
+		}
+		var nums []json.RawMessage
+		if err := json.Unmarshal(item, &nums); err != nil {
+			return fmt.Errorf("answers[%d] must be a list of choice numbers, such as [0, 2]", i)
+		}
+		out[i] = make([]int, len(nums))
+		for j, n := range nums {
+			v, err := index(n)
+			if err != nil {
+				return fmt.Errorf("answers[%d][%d]: %w", i, j, err)
+			}
+			out[i][j] = v
+		}
+	}
+	*a = out
+	return nil
+}
+
+func index(b json.RawMessage) (int, error) {
+	s := string(bytes.TrimSpace(b))
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return clamp(n), nil
+	} else if errors.Is(err, strconv.ErrRange) {
+		if strings.HasPrefix(s, "-") {
+			return -1 << 31, nil
+		}
+		return 1<<31 - 1, nil
+	}
+	return 0, fmt.Errorf("%s is not a choice number: use whole numbers counted from 0", truncate(s, 20))
+}
+
+func clamp(n int64) int {
+	if n > 1<<31-1 {
+		return 1<<31 - 1
+	}
+	if n < -1<<31 {
+		return -1 << 31
+	}
+	return int(n)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// decodeSubmission reads and checks the JSON body (400 for anything malformed).
+func decodeSubmission(body []byte) (*submission, *apiError) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	var sub submission
+	if err := dec.Decode(&sub); err != nil {
+		return nil, jsonError(err, body)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errorf(http.StatusBadRequest, "the body must hold exactly one JSON object, but more follows it")
+	}
+	bad := func(format string, args ...any) (*submission, *apiError) {
+		return nil, errorf(http.StatusBadRequest, format, args...)
+	}
+	switch {
+	case sub.AttemptID == "":
+		return bad("attempt_id is missing: the page must send a random id for each attempt, so a resend is not counted twice")
+	case len(sub.AttemptID) < 8 || len(sub.AttemptID) > 100 || strings.IndexFunc(sub.AttemptID, notIDChar) >= 0:
+		return bad("attempt_id %q must be 8 to 100 letters, digits, '-', '_', '.' or ':', such as a UUID", truncate(sub.AttemptID, 40))
+	case sub.Quiz == "":
+		return bad("quiz is missing: send the quiz id (the quiz file name without .toml)")
+	case sub.Answers == nil:
+		return bad("answers is missing: send one list of choice numbers per question, or [] for an acknowledgement")
+	}
+	var err error
+	if sub.started, err = optionalTime(sub.StartedAt); err != nil {
+		return bad("started_at %q is not a time such as 2026-09-14T09:30:00Z", truncate(sub.StartedAt, 40))
+	}
+	if sub.finished, err = optionalTime(sub.FinishedAt); err != nil {
+		return bad("finished_at %q is not a time such as 2026-09-14T09:42:00Z", truncate(sub.FinishedAt, 40))
+	}
+	if !sub.started.IsZero() && !sub.finished.IsZero() && sub.finished.Before(sub.started) {
+		return bad("finished_at (%s) is before started_at (%s)", sub.FinishedAt, sub.StartedAt)
+	}
+	return &sub, nil
+}
+
+func notIDChar(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' || r == ':')
+}
+
+func optionalTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.RFC3339Nano, s)
+}
+
+// jsonError explains a decoding failure in words, with the byte offset.
+func jsonError(err error, body []byte) *apiError {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case len(bytes.TrimSpace(body)) == 0:
+		return errorf(http.StatusBadRequest, "the body is empty: send a JSON object with %s", strings.Join(submissionFields[:3], ", "))
+	case errors.As(err, &syn):
+		return errorf(http.StatusBadRequest, "the body is not valid JSON: %v (at byte %d)", syn, syn.Offset)
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return errorf(http.StatusBadRequest, "the body must be a JSON object, not %s", typ.Value)
+		}
+		return errorf(http.StatusBadRequest, "%s must be %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errorf(http.StatusBadRequest, "the body is not valid JSON: it ends too soon")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		return errorf(http.StatusBadRequest, "unknown field %s: the fields are %s", field, strings.Join(submissionFields, ", "))
+	}
+	return errorf(http.StatusBadRequest, "the body is not valid: %v", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "text in quotes"
+	case "slice":
+		return "a list"
+	}
+	return k
+}
+
+// completionReply is the answer to a submission; a resend of the same
+// attempt gets the same body, built from the stored record.
+type completionReply struct {
+	ID            int64   `json:"id"`
+	Quiz          string  `json:"quiz"`
+	PolicyVersion string  `json:"policy_version"`
+	Score         float64 `json:"score"`
+	Correct       int     `json:"correct"`
+	Total         int     `json:"total"`
+	Passed        bool    `json:"passed"`
+	Certificate   string  `json:"certificate,omitempty"`
+	Name          string  `json:"name"`
+	Date          string  `json:"date"` // day recorded, YYYY-MM-DD, as printed on the certificate
+}
+
+func replyFor(c store.Completion) completionReply {
+	return completionReply{
+		ID: c.ID, Quiz: c.Quiz, PolicyVersion: c.PolicyVersion, Score: c.Score, Correct: c.Correct,
+		Total: c.Total, Passed: c.Passed, Certificate: c.Certificate, Name: c.Name,
+		Date: c.ReceivedAt.In(time.Local).Format(dateLayout),
+	}
+}
+
+const dateLayout = "2006-01-02"
+
+func (s *Server) handleCompletion(w http.ResponseWriter, r *http.Request) {
+	body, e := readJSONBody(w, r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	st := s.state.Load()
+	c, e := s.grade(st, body)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	stored, created, err := s.store.Add(r.Context(), c)
+	if err != nil {
+		s.cfg.Logger.Error("store completion", "quiz", c.Quiz, "error", err.Error())
+		writeError(w, errorf(http.StatusServiceUnavailable, "the completion could not be saved just now; nothing was recorded, so send it again (the page retries on its own)"))
+		return
+	}
+	if !created {
+		if stored.StaffID != c.StaffID || stored.Quiz != c.Quiz {
+			writeError(w, errorf(http.StatusConflict, "attempt_id %q was already used for a different submission: make a new random attempt_id for each attempt", c.AttemptID))
+			return
+		}
+		writeJSON(w, http.StatusOK, replyFor(stored))
+		return
+	}
+	writeJSON(w, http.StatusCreated, replyFor(stored))
+}
+
+// readJSONBody enforces the content type and the size limit.
+func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
+	// Requiring JSON also means a browser on another site cannot post here
+	// without a CORS preflight, which only --allow-origin passes.
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return nil, errorf(http.StatusUnsupportedMediaType, "send the body as JSON with the header Content-Type: application/json")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return nil, errorf(http.StatusRequestEntityTooLarge, "the body is larger than %d KiB: a completion is much smaller, so check what the page sends", MaxBody>>10)
+		}
+		return nil, errorf(http.StatusBadRequest, "the body could not be read: %v", err)
+	}
+	return body, nil
+}
+
+// grade turns a body into a completion ready to store, or says why not.
+func (s *Server) grade(st *state, body []byte) (store.Completion, *apiError) {
+	sub, e := decodeSubmission(body)
+	if e != nil {
+		return store.Completion{}, e
+	}
+	who, e := s.identify(st, sub)
+	if e != nil {
+		return store.Completion{}, e
+	}
+	q := st.quizzes[sub.Quiz]
+	if q == nil {
+		return store.Completion{}, errorf(http.StatusNotFound, "there is no quiz %q: the quizzes are %s", truncate(sub.Quiz, 60), quizList(st))
+	}
+	res, err := q.Grade(*sub.Answers)
+	if err != nil {
+		var ae *quiz.AnswerError
+		if errors.As(err, &ae) {
+			return store.Completion{}, errorf(http.StatusUnprocessableEntity, "%s", ae.Error())
+		}
+		return store.Completion{}, errorf(http.StatusUnprocessableEntity, "%v", err)
+	}
+	graded, _ := json.Marshal(*sub.Answers)
+	return store.Completion{
+		AttemptID: sub.AttemptID, StaffID: who.ID, Name: who.Name, Email: who.Email,
+		Quiz: q.ID, PolicyVersion: st.versions[q.Policy],
+		Score: res.Score, Correct: res.Correct, Total: res.Total, Passed: res.Passed,
+		Answers: string(graded), StartedAt: sub.started, FinishedAt: sub.finished,
+		ReceivedAt: s.cfg.Now().UTC(),
+	}, nil
+}
+
+func quizList(st *state) string {
+	ids := make([]string, 0, len(st.order))
+	for _, q := range st.order {
+		ids = append(ids, q.ID)
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, ", ")
+}
+
+// identify finds who is submitting: a personal token, or in open mode a
+// name and an address in the school's domain.
+func (s *Server) identify(st *state, sub *submission) (*Staff, *apiError) {
+	if sub.Token != "" {
+		return s.staffForToken(st, sub.Token)
+	}
+	if s.cfg.OpenDomain == "" {
+		return nil, errorf(http.StatusUnauthorized, "token is missing: open the quiz from your personal training link (ask the DSL to send it again if you have lost it)")
+	}
+	name := strings.TrimSpace(sub.Name)
+	email := strings.ToLower(strings.TrimSpace(sub.Email))
+	switch {
+	case name == "" || email == "":
+		return nil, errorf(http.StatusUnauthorized, "send your personal token, or your name and your @%s e-mail address", s.cfg.OpenDomain)
+	case len(name) > 200:
+		return nil, errorf(http.StatusBadRequest, "name is longer than 200 characters")
+	case !plausibleEmail(email) || !strings.HasSuffix(email, "@"+s.cfg.OpenDomain):
+		return nil, errorf(http.StatusUnauthorized, "%q is not an @%s e-mail address: use your school address", truncate(email, 80), s.cfg.OpenDomain)
+	}
+	if known := st.roster.ByEmail(email); known != nil {
+		return known, nil
+	}
+	return &Staff{ID: email, Name: name, Email: email}, nil
+}
+
+func (s *Server) staffForToken(st *state, token string) (*Staff, *apiError) {
+	id, ok := s.signer.Verify(token)
+	if !ok {
+		return nil, errorf(http.StatusUnauthorized, "this personal link is not valid (it may be cut short): open the whole link from your invitation, or ask the DSL for a new one")
+	}
+	who := st.roster.ByID(id)
+	if who == nil {
+		return nil, errorf(http.StatusUnauthorized, "this personal link belongs to someone no longer on the staff roster: ask the DSL to check the roster")
+	}
+	return who, nil
+}
+
+type whoamiRequest struct {
+	Token string `json:"token"`
+}
+
+// handleWhoami lets the quiz page greet the person its link belongs to.
+func (s *Server) handleWhoami(w http.ResponseWriter, r *http.Request) {
+	body, e := readJSONBody(w, r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	var req whoamiRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		writeError(w, errorf(http.StatusBadRequest, "send {\"token\": \"...\"}: %v", strings.TrimPrefix(err.Error(), "json: ")))
+		return
+	}
+	if req.Token == "" {
+		writeError(w, errorf(http.StatusUnauthorized, "token is missing: open the quiz from your personal training link"))
+		return
+	}
+	who, e := s.staffForToken(s.state.Load(), req.Token)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"staff_id": who.ID, "name": who.Name, "role": who.Role})
+}

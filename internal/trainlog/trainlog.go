@@ -1,0 +1,243 @@
+// Package trainlog records staff training completions: it grades quiz
+// submissions with the same quiz files as the site, stores them durably,
+// and reports who is trained, on which policy version, and who is overdue.
+//
+// The HTTP handler serves paths relative to where it is mounted; both
+// cmd/trainlog and `policysite serve` mount it at /api/ with
+// http.StripPrefix("/api", h). It must not import Hugo, so the trainlog
+// binary stays small.
+package trainlog
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/policysite/policysite/internal/quiz"
+	"github.com/policysite/policysite/internal/store"
+	"github.com/policysite/policysite/internal/store/postgres"
+	"github.com/policysite/policysite/internal/store/sqlite"
+)
+
+// Config says where trainlog finds its inputs and keeps its data. Zero
+// values get the defaults noted on each field.
+type Config struct {
+	DataDir     string // trainlog.db, hmac.key, admin-token; default ".trainlog"
+	QuizDir     string // *.toml quiz files; default "quizzes"
+	ContentDir  string // the site's content; policy versions come from ContentDir/policies; default "content"
+	RosterFile  string // staff CSV; default DataDir/staff.csv
+	PostgresURL string // when set, completions go to Postgres instead of DataDir/trainlog.db
+
+	AllowOrigin string // the site's origin (https://school.example) allowed to call the API from a browser; empty: same origin only
+	OpenDomain  string // when set, accept name + e-mail in this domain instead of a personal token
+
+	// AdminToken overrides DataDir/admin-token (cmd/trainlog passes
+	// TRAINLOG_ADMIN_TOKEN here).
+	AdminToken string
+
+	RateLimit float64 // requests per second per client address; default 20; negative turns the limit off
+	RateBurst int     // requests a client may make at once; default 100
+
+	// GraceDays is how long a new starter has, from their start date, before
+	// a quiz they have never passed shows as "never" (overdue). Default 28.
+	GraceDays int
+	// DueSoonDays is how far ahead a due date makes a row "due". Default 30.
+	DueSoonDays int
+
+	Now    func() time.Time // default time.Now; tests fix the clock
+	Logger *slog.Logger     // default slog.Default()
+	// Notice receives messages a person setting up trainlog must see, such
+	// as where a new admin token was written. Default: Logger at Warn.
+	Notice func(msg string)
+
+	// SQLite tunes the embedded store (tests and benchmarks).
+	SQLite sqlite.Options
+}
+
+func (c *Config) defaults() {
+	if c.DataDir == "" {
+		c.DataDir = ".trainlog"
+	}
+	if c.QuizDir == "" {
+		c.QuizDir = "quizzes"
+	}
+	if c.ContentDir == "" {
+		c.ContentDir = "content"
+	}
+	if c.RosterFile == "" {
+		c.RosterFile = filepath.Join(c.DataDir, "staff.csv")
+	}
+	if c.RateLimit == 0 {
+		c.RateLimit = 20
+	}
+	if c.RateBurst <= 0 {
+		c.RateBurst = 100
+	}
+	if c.GraceDays <= 0 {
+		c.GraceDays = 28
+	}
+	if c.DueSoonDays <= 0 {
+		c.DueSoonDays = 30
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Notice == nil {
+		log := c.Logger
+		c.Notice = func(msg string) { log.Warn(msg) }
+	}
+	c.AllowOrigin = strings.TrimSuffix(c.AllowOrigin, "/")
+	c.OpenDomain = strings.ToLower(strings.TrimPrefix(c.OpenDomain, "@"))
+}
+
+// Server is the trainlog endpoint.
+type Server struct {
+	cfg     Config
+	store   store.Store
+	signer  *Signer
+	admin   adminCheck
+	limiter *limiter
+	state   atomic.Pointer[state]
+	handler http.Handler
+}
+
+// state is everything read from files; Reload swaps it whole so a request
+// never sees a quiz from one load and a roster from another.
+type state struct {
+	quizzes  map[string]*quiz.Quiz
+	order    []*quiz.Quiz
+	versions policyIndex
+	roster   *Roster
+}
+
+// LoadError lists every problem in the input files that stops trainlog.
+type LoadError struct{ Problems []Problem }
+
+func (e *LoadError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "trainlog cannot start: %d problem(s) in its input files; fix them and start again:", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// New reads the quizzes, policies and roster, opens the store and makes the
+// secrets on first run. Close the server to flush and close the store.
+func New(cfg Config) (*Server, error) {
+	cfg.defaults()
+	st, err := load(cfg)
+	if err != nil {
+		return nil, err
+	}
+	key, created, err := loadKey(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		cfg.Notice(fmt.Sprintf("made a new signing key for personal links in %s: back it up with the data; if it is lost every invite link must be sent again",
+			filepath.Join(cfg.DataDir, keyFile)))
+	}
+	s := &Server{cfg: cfg, signer: NewSigner(key)}
+	if cfg.AdminToken != "" {
+		s.admin = newAdminCheck(cfg.AdminToken)
+	} else {
+		tok, created, err := loadAdminToken(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		if created {
+			cfg.Notice(fmt.Sprintf("made the admin token for the training report; it is kept in %s (open that file to copy it, and keep it private)",
+				filepath.Join(cfg.DataDir, adminTokenFile)))
+		}
+		s.admin = newAdminCheck(tok)
+	}
+	certs := store.NewCertificates(key)
+	if cfg.PostgresURL != "" {
+		s.store, err = postgres.Open(context.Background(), cfg.PostgresURL, postgres.Options{Certificates: certs})
+	} else {
+		opt := cfg.SQLite
+		opt.Certificates = certs
+		s.store, err = sqlite.Open(filepath.Join(cfg.DataDir, "trainlog.db"), opt)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open the completion store: %w", err)
+	}
+	s.state.Store(st)
+	s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, cfg.Now)
+	s.handler = s.routes()
+	return s, nil
+}
+
+func load(cfg Config) (*state, error) {
+	var problems []Problem
+	versions, ps := loadPolicies(cfg.ContentDir)
+	problems = append(problems, ps...)
+	quizzes, ps := quiz.LoadDir(cfg.QuizDir)
+	problems = append(problems, ps...)
+	st := &state{quizzes: map[string]*quiz.Quiz{}, versions: versions}
+	for _, q := range quizzes {
+		if versions != nil {
+			problems = append(problems, q.Validate(versions)...)
+			if v, ok := versions[q.Policy]; ok && v == "" {
+				problems = append(problems, Problem{File: q.File, Line: 0, Message: fmt.Sprintf(
+					"policy %q has no version: add version: \"1.0\" to the front matter of its file in %s, because every completion records the version it covers",
+					q.Policy, filepath.Join(cfg.ContentDir, "policies"))})
+			}
+		}
+		st.quizzes[q.ID] = q
+		st.order = append(st.order, q)
+	}
+	if len(quizzes) == 0 && len(problems) == 0 {
+		problems = append(problems, Problem{File: cfg.QuizDir, Message: "there are no quiz files (*.toml) in this folder: pass --quizzes with the site's quizzes folder"})
+	}
+	roster, ps := LoadRoster(cfg.RosterFile)
+	problems = append(problems, ps...)
+	st.roster = roster
+	if len(problems) > 0 {
+		return nil, &LoadError{Problems: problems}
+	}
+	return st, nil
+}
+
+// Reload reads the quizzes, policies and roster again. On any problem the
+// server keeps what it had and the error lists the problems.
+func (s *Server) Reload() error {
+	st, err := load(s.cfg)
+	if err != nil {
+		return err
+	}
+	s.state.Store(st)
+	return nil
+}
+
+// Handler serves the API at paths relative to its mount point.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close waits for pending writes to reach the disk and closes the store.
+func (s *Server) Close() error {
+	return s.store.Close()
+}
+
+// OpenSigner returns the signer of personal links kept in dataDir, making
+// its key on first use (created is then true). `trainlog invite` and
+// `trainlog token` use it without opening the store.
+func OpenSigner(dataDir string) (signer *Signer, created bool, err error) {
+	if dataDir == "" {
+		dataDir = ".trainlog"
+	}
+	key, created, err := loadKey(dataDir)
+	if err != nil {
+		return nil, false, err
+	}
+	return NewSigner(key), created, nil
+}
