@@ -167,9 +167,13 @@ func Load(siteDir string, opt Options) (*Site, []Finding, error) {
 
 // normalize applies the build's repairs of pasted Markdown, so headings that
 // only exist after the repair get their ids here too.
-func normalize(body []byte) []byte {
-	out, _ := markdown.Normalize(body)
-	return out
+func normalize(body []byte) ([]byte, []policy.Repair) {
+	out, fixes := markdown.Normalize(body)
+	repairs := make([]policy.Repair, len(fixes))
+	for i, f := range fixes {
+		repairs[i] = policy.Repair{Line: f.Line, Message: f.Message}
+	}
+	return out, repairs
 }
 
 func (s *Site) index() {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/policy"
 )
 
@@ -159,9 +158,8 @@ func plural(n int, word string) string {
 func checkPastedMarkdown(s *Site) []Finding {
 	var out []Finding
 	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {
-		_, fixes := markdown.Normalize([]byte(p.Body))
-		for _, f := range fixes {
-			out = append(out, warnf(p.File, p.BodyLine+f.Line-1, "%s", f.Message))
+		for _, r := range p.Repairs {
+			out = append(out, warnf(p.File, r.Line, "%s", r.Message))
 		}
 	}
 	return out

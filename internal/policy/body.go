@@ -287,8 +287,6 @@ func textSpan(n ast.Node) (span, bool) {
 var (
 	htmlTagRe     = regexp.MustCompile(`<([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?>`)
 	linkDestRe    = regexp.MustCompile(`\]\([^)\n]*\)`)
-	refDefRe      = regexp.MustCompile(`(?m)^ {0,3}\[[^\]\n]+\]:[^\n]*`)
-	bareURLRe     = regexp.MustCompile(`(?i)(?:https?://|mailto:|www\.)[^\s<>()\[\]]+`)
 	angleLinkRe   = regexp.MustCompile(`<[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>`)
 	htmlCommentRe = regexp.MustCompile(`(?s)<!--.*?-->`)
 )
@@ -326,10 +324,11 @@ func maskedCopy(e *expanded, masks []span) []byte {
 			blank(s.md, s.md+s.mdLen)
 		}
 	}
-	for _, re := range []*regexp.Regexp{angleLinkRe, bareURLRe} {
-		for _, m := range re.FindAllIndex(out, -1) {
-			blank(m[0], m[1])
-		}
+	for _, m := range angleLinkRe.FindAllIndex(out, -1) {
+		blank(m[0], m[1])
+	}
+	for _, m := range bareURLs(out) {
+		blank(m.start, m.end)
 	}
 	// HTML comments are not shown on the site, so a "[placeholder]" in one
 	// misleads nobody; an explicit marker such as TODO still means unfinished
@@ -346,13 +345,61 @@ func maskedCopy(e *expanded, masks []span) []byte {
 	for _, m := range linkDestRe.FindAllIndex(out, -1) {
 		blank(m[0]+1, m[1]) // keep "]" so "[text]" still reads as a label
 	}
-	for _, m := range refDefRe.FindAllIndex(out, -1) {
-		if k := bytes.Index(out[m[0]:m[1]], []byte("]:")); k >= 0 {
-			blank(m[0]+k+2, m[1]) // keep "]:" so the label reads as a definition
+	// Reference definitions, "[label]: address": blank the address but keep
+	// "]:" so the label still reads as a definition.
+	for lineStart := 0; lineStart < len(out); {
+		lineEnd := bytes.IndexByte(out[lineStart:], '\n')
+		if lineEnd < 0 {
+			lineEnd = len(out)
+		} else {
+			lineEnd += lineStart
+		}
+		line := out[lineStart:lineEnd]
+		indent := len(line) - len(bytes.TrimLeft(line, " "))
+		if indent <= 3 && indent < len(line) && line[indent] == '[' {
+			if k := bytes.IndexByte(line[indent:], ']'); k > 1 && indent+k+1 < len(line) && line[indent+k+1] == ':' {
+				blank(lineStart+indent+k+2, lineEnd)
+			}
+		}
+		lineStart = lineEnd + 1
+	}
+	return out
+}
+
+// bareURLs finds web and email addresses written out in the text
+// (https://…, www.…, mailto:…), which may contain anything, even "xxx".
+func bareURLs(b []byte) []span {
+	var out []span
+	stop := func(c byte) bool {
+		return c <= ' ' || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' || c == ']'
+	}
+	extend := func(start, from int) {
+		end := from
+		for end < len(b) && !stop(b[end]) {
+			end++
+		}
+		out = append(out, span{start, end})
+	}
+	for _, marker := range []string{"://", "www.", "WWW.", "mailto:", "MAILTO:"} {
+		for i := 0; ; {
+			k := bytes.Index(b[i:], []byte(marker))
+			if k < 0 {
+				break
+			}
+			start := i + k
+			if marker == "://" {
+				for start > 0 && isASCIILetter(b[start-1]) {
+					start--
+				}
+			}
+			extend(start, i+k+len(marker))
+			i = i + k + len(marker)
 		}
 	}
 	return out
 }
+
+func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
 var knownHTMLElements = map[string]bool{}
 

@@ -35,6 +35,8 @@ type Policy struct {
 	// Placeholders is text left unfilled from a template, in front matter and
 	// body (outside code), in file order.
 	Placeholders []Placeholder
+	// Repairs are what Parser.Normalize changed in the body before reading it.
+	Repairs []Repair
 
 	FrontMatter map[string]any // decoded front matter, keys as written
 	FieldLines  map[string]int // lower-case front-matter key -> line, for messages
@@ -158,8 +160,16 @@ type Parser struct {
 	// Normalize, when set, rewrites the body before it is read, as the site
 	// build does before Hugo sees it (internal/markdown repairs pasted text,
 	// turning a bare "Roles and Responsibilities" line into a heading). It
-	// must keep the number of lines. Policy.Body stays as written.
-	Normalize func(body []byte) []byte
+	// must keep the number of lines, and says what it repaired, with lines
+	// counted from 1 at the start of the body. Policy.Body stays as written.
+	Normalize func(body []byte) ([]byte, []Repair)
+}
+
+// Repair is a change Normalize made to the body, which the author may want to
+// make in the source.
+type Repair struct {
+	Line    int // line of the file
+	Message string
 }
 
 // ParseFile reads one policy with a zero Parser.
@@ -224,7 +234,11 @@ func (ps *Parser) parse(display, slug string, src []byte, isPolicy bool) (*Polic
 	p.BodyLine = fm.bodyLine()
 	p.Body = string(body)
 	if ps.Normalize != nil {
-		body = ps.Normalize(body)
+		var repairs []Repair
+		body, repairs = ps.Normalize(body)
+		for _, r := range repairs {
+			p.Repairs = append(p.Repairs, Repair{Line: p.BodyLine + r.Line - 1, Message: r.Message})
+		}
 	}
 	probs = append(probs, p.analyseBody(body, ps.School)...)
 	return p, probs

@@ -141,12 +141,15 @@ func TestHeadingWithUnknownSchoolValueIsGuessed(t *testing.T) {
 // Normalize runs before anything is read, as in the build: a pasted bare
 // heading becomes a heading with its id, on its own line number.
 func TestParseAppliesNormalize(t *testing.T) {
-	ps := &Parser{Normalize: func(b []byte) []byte {
-		return []byte(strings.Replace(string(b), "\nRoles\n", "\n## Roles\n", 1))
+	ps := &Parser{Normalize: func(b []byte) ([]byte, []Repair) {
+		return []byte(strings.Replace(string(b), "\nRoles\n", "\n## Roles\n", 1)), []Repair{{Line: 3, Message: "made a heading"}}
 	}}
 	p, _ := parse(t, ps, validFM+"Text.\n\nRoles\n\nMore.\n")
 	if len(p.Headings) != 1 || p.Headings[0].ID != "roles" || p.Headings[0].Line != 14 {
 		t.Errorf("headings %+v", p.Headings)
+	}
+	if want := []Repair{{Line: 14, Message: "made a heading"}}; !reflect.DeepEqual(p.Repairs, want) {
+		t.Errorf("Repairs = %+v, want %+v (file lines)", p.Repairs, want)
 	}
 	if strings.Contains(p.Body, "## Roles") {
 		t.Error("Body should stay as written")
