@@ -68,10 +68,13 @@ func (s *Site) linkProblem(p *policy.Policy, l policy.Link) (Finding, bool) {
 		}
 	}
 	anchor := u.Fragment
-	if target == nil || anchor == "" || strings.HasPrefix(anchor, "fn:") || strings.HasPrefix(anchor, "fnref:") {
+	if target == nil {
 		return Finding{}, false
 	}
-	if s.hasAnchor(target, anchor) {
+	if anchor == "" || strings.HasPrefix(anchor, "fn:") || strings.HasPrefix(anchor, "fnref:") || s.hasAnchor(target, anchor) {
+		if target.Draft && !p.Draft {
+			return warnf(p.File, l.Line, "the link to %q leads to %s, which is a draft (draft: true), so it is not published and the link will not work on the website: publish it or remove the link", dest, target.File), true
+		}
 		return Finding{}, false
 	}
 	where := target.File

@@ -116,6 +116,8 @@ func TestCheckFindings(t *testing.T) {
 		// Front matter.
 		{"missing field", map[string]string{p + "t.md": policyDoc("Text.\n", "-adopted")},
 			Options{}, []want{{p + "t.md:10: error", `field "adopted" is missing: add adopted: 2026-09-14`}}},
+		{"field present but empty", map[string]string{p + "t.md": policyDoc("Text.\n", "adopted_by:")},
+			Options{}, []want{{p + "t.md:7: error", `adopted_by is empty: write who adopted it, e.g. adopted_by: Local Governing Body`}}},
 		{"date written day first", map[string]string{p + "t.md": policyDoc("Text.\n", "adopted: 14/09/2026")},
 			Options{}, []want{{p + "t.md:6: error", `if you meant 14 September 2026, write adopted: 2026-09-14`}}},
 		{"date that does not exist", map[string]string{p + "t.md": policyDoc("Text.\n", "review: 2027-02-30")},
@@ -133,7 +135,7 @@ func TestCheckFindings(t *testing.T) {
 		{"audience empty", map[string]string{p + "t.md": policyDoc("Text.\n", "audience: []")},
 			Options{}, []want{{p + "t.md:4: error", `audience is empty: list who the policy is for`}}},
 		{"audience not a list", map[string]string{p + "t.md": policyDoc("Text.\n", "audience: staff")},
-			Options{}, []want{{p + "t.md:4: error", `audience must be a list in square brackets, even with one entry: write audience: [staff, staff]`}}},
+			Options{}, []want{{p + "t.md:4: error", `audience must be a list in square brackets, even with one entry: write audience: [staff]`}}},
 		{"related slug missing", map[string]string{p + "t.md": policyDoc("Text.\n", "related: [online-safty]")},
 			Options{}, []want{{p + "t.md:10: error", `related lists "online-safty", but there is no policy with that slug (a slug is the file name without .md). Did you mean online-safety?`}}},
 		{"version read as a number", map[string]string{p + "t.md": policyDoc("Text.\n", "version: 3.10")},
@@ -194,6 +196,12 @@ func TestCheckFindings(t *testing.T) {
 			Options{}, []want{{"content/staff/_index.md:5: error", `points to a heading #roles that content/policies/online-safety.md does not have`}}},
 		{"ref shortcode to a missing anchor", map[string]string{p + "t.md": policyDoc("See [x]({{< ref \"online-safety.md#rules\" >}}).\n")},
 			Options{}, []want{{p + "t.md:12: error", `points to a heading #rules`}}},
+		{"link and related to a draft", map[string]string{
+			p + "t.md": policyDoc("See [the draft](d.md).\n", "related: [d]"),
+			p + "d.md": policyDoc("Text.\n", "draft: true")},
+			Options{}, []want{
+				{p + "t.md:10: warning", `related lists "d", which is a draft (draft: true in content/policies/d.md), so it is not published`},
+				{p + "t.md:12: warning", `leads to content/policies/d.md, which is a draft (draft: true), so it is not published`}}},
 		{"vague link text", map[string]string{p + "t.md": policyDoc("For the rules [click here](online-safety.md).\n")},
 			Options{}, []want{{p + "t.md:12: warning", `the link text "click here" does not say where the link goes`}}},
 

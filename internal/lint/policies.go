@@ -32,6 +32,21 @@ func checkOwners(s *Site) []Finding {
 	return out
 }
 
+// checkRelatedDrafts: a related policy that is a draft is not published, so
+// the "related policies" list would link to nothing.
+func checkRelatedDrafts(s *Site) []Finding {
+	var out []Finding
+	for _, p := range s.Policies {
+		for _, r := range p.Related {
+			if t := s.bySlug[r]; t != nil && t.Draft && !p.Draft {
+				out = append(out, warnf(p.File, p.FieldLines["related"],
+					"related lists %q, which is a draft (draft: true in %s), so it is not published: publish it or take it out of related", r, t.File))
+			}
+		}
+	}
+	return out
+}
+
 func checkPlaceholders(s *Site) []Finding {
 	var out []Finding
 	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {

@@ -193,8 +193,12 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 	}
 	str := func(k, what string) string {
 		v, ok := fields[k]
-		if !ok || v == nil {
+		if !ok {
 			missing(k, what)
+			return ""
+		}
+		if v == nil {
+			probs = append(probs, errorf(p.File, line(k), "%s is empty: write %s, e.g. %s", k, what, p.example(k)))
 			return ""
 		}
 		s, ok := scalarText(v)
@@ -434,8 +438,11 @@ func (p *Policy) readList(fields map[string]any, k string, line int, missing fun
 	items, isList := v.([]any)
 	if !isList {
 		if s, isText := v.(string); isText {
-			*probs = append(*probs, errorf(p.File, line, "%s must be a list in square brackets, even with one entry: write %s",
-				k, strings.Replace(p.example(k), firstListItem(p.example(k)), s, 1)))
+			fix := fmt.Sprintf("%s: [%s]", k, s)
+			if p.Format == "toml" {
+				fix = fmt.Sprintf("%s = [%q]", k, s)
+			}
+			*probs = append(*probs, errorf(p.File, line, "%s must be a list in square brackets, even with one entry: write %s", k, fix))
 		} else {
 			*probs = append(*probs, errorf(p.File, line, "%s must be a list of %s, e.g. %s", k, what, p.example(k)))
 		}
@@ -451,16 +458,6 @@ func (p *Policy) readList(fields map[string]any, k string, line int, missing fun
 		out = append(out, strings.TrimSpace(s))
 	}
 	return out
-}
-
-// firstListItem returns the text between the first [ and the first , or ].
-func firstListItem(ex string) string {
-	i := strings.IndexByte(ex, '[')
-	j := strings.IndexAny(ex, ",]")
-	if i < 0 || j < i {
-		return ""
-	}
-	return ex[i+1 : j]
 }
 
 func (p *Policy) readDate(fields map[string]any, k string, line int, missing func(k, what string), probs *[]Problem) time.Time {
