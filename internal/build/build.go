@@ -3,6 +3,7 @@
 package build
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/policysite/policysite/internal/hugo"
 	"github.com/policysite/policysite/internal/lint"
 	"github.com/policysite/policysite/internal/markdown"
+	"github.com/policysite/policysite/internal/poster"
 )
 
 // Options for one build.
@@ -101,11 +103,16 @@ func Site(opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Posters: fit check, PDFs and previews, written beside their pages.
+	notes, err := poster.Build(context.Background(), poster.Options{Source: opt.Source, Dest: tmp, Log: opt.Log})
+	if err != nil {
+		return nil, err
+	}
 	if err := swap(tmp, dest); err != nil {
 		return nil, err
 	}
 	ok = true
-	return &Result{Pages: res.Pages, Duration: time.Since(start)}, nil
+	return &Result{Pages: res.Pages, Duration: time.Since(start), Notes: notes}, nil
 }
 
 // swap puts the new folder where the old one was. Between the two renames

@@ -1,0 +1,650 @@
+// Package poster reads the classroom posters of a site (content/posters/*.md),
+// checks them, and turns the poster pages Hugo rendered into a PDF and a
+// preview image each, through one Chromium for all posters.
+//
+// A poster is a Markdown file:
+//
+//	---
+//	title: "Our rules for staying safe online"
+//	key_stage: EYFS/KS1        # EYFS, KS1, EYFS/KS1, KS2 or KS3
+//	paper: A4                  # A4 or A3
+//	orientation: portrait      # portrait (the default) or landscape
+//	language: en               # en (the default), pl, ur …
+//	rules_from: pupil-acceptable-use#ks1-rules
+//	---
+//
+// With rules_from the rules are the list under that heading of the policy
+// (content/policies/pupil-acceptable-use.md, the heading with id ks1-rules),
+// so the poster and the policy never disagree. Otherwise the body is the
+// rules, one per line, each starting with the name of its icon:
+//
+//   - :padlock: I keep my password secret.
+//   - :tell-someone: I tell a grown-up if anything online upsets me.
+//
+// A translation names the rules it translates (translates: SLUG#ANCHOR), and
+// `policysite check` warns when they change.
+//
+// The layout layouts/posters/page.html reads the same sources; this package
+// is what reports mistakes in them, with file and line.
+package poster
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/policysite/policysite/internal/markdown"
+	"github.com/policysite/policysite/internal/policy"
+)
+
+// Problem is one mistake in a poster or in the rules it uses.
+type Problem = policy.Problem
+
+// Poster is one file in content/posters.
+type Poster struct {
+	File        string // relative to the site, with forward slashes: content/posters/ks1-a4-en.md
+	Title       string
+	KeyStage    string // as written, in capitals: EYFS, KS1, EYFS/KS1, KS2 or KS3
+	Paper       string // A4 or A3
+	Orientation string // portrait or landscape
+	Language    string // a language tag such as en, pl, ur
+	Draft       bool
+	// RulesFrom is where the rules come from, or nil when the body has them.
+	RulesFrom *Ref
+	// Translates is the list of rules this poster translates, or nil.
+	Translates *Ref
+	Rules      []Rule
+	// Lines are the lines of the front-matter fields, by lower-case key.
+	Lines map[string]int
+}
+
+// Ref points at the rules list under one heading of a policy.
+type Ref struct {
+	Policy string // the policy's file name without .md
+	Anchor string // the heading's id
+	Raw    string // as written in the front matter
+	Line   int    // of the front-matter field
+	// File is the policy's file, relative to the site, once found.
+	File string
+}
+
+func (r *Ref) String() string { return r.File + "#" + r.Anchor }
+
+// Rule is one line of a poster.
+type Rule struct {
+	Icon string
+	Text string // Markdown, as written (continuation lines joined with spaces)
+	File string // where it is written: the poster, or the policy it comes from
+	Line int
+}
+
+// Paper sizes in millimetres, portrait.
+var papers = map[string][2]float64{"A4": {210, 297}, "A3": {297, 420}}
+
+// KeyStages are the values key_stage can take.
+var KeyStages = []string{"EYFS/KS1", "EYFS", "KS1", "KS2", "KS3"}
+
+// Size is the sheet's width and height in millimetres.
+func (p *Poster) Size() (w, h float64) {
+	s := papers[p.Paper]
+	if p.Orientation == "landscape" {
+		return s[1], s[0]
+	}
+	return s[0], s[1]
+}
+
+// Sheet describes the paper for messages: "A4 portrait".
+func (p *Poster) Sheet() string { return p.Paper + " " + p.Orientation }
+
+// MaxWords is the reading-level limit of a rule for the poster's key stage,
+// or 0 for none.
+func (p *Poster) MaxWords() int {
+	switch p.KeyStage {
+	case "EYFS", "KS1", "EYFS/KS1":
+		return 12
+	case "KS2":
+		return 20
+	}
+	return 0
+}
+
+// rtlLanguages are written right to left; the layout has the same list.
+var rtlLanguages = []string{"ar", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"}
+
+// RTL reports whether the poster's language is written right to left.
+func (p *Poster) RTL() bool {
+	primary, _, _ := strings.Cut(p.Language, "-")
+	return contains(rtlLanguages, primary)
+}
+
+// Site is what posters are checked against: the site folder, the icons it
+// has, and the policies rules can come from.
+type Site struct {
+	Dir   string
+	Icons []string // sorted
+	// Policies by file name without .md, parsed on first use.
+	policies map[string]*policyRules
+}
+
+type policyRules struct {
+	file     string
+	p        *policy.Policy
+	sections map[string]*section // by heading id
+	probs    []Problem
+}
+
+type section struct {
+	heading policy.Heading
+	rules   []Rule
+	probs   []Problem
+	// text says what else is in the section, for the message when there is
+	// no rule in it.
+	seen bool
+}
+
+// Load reads every poster of the site in dir and checks it. Posters come back
+// in file order, also those with problems (as far as they could be read).
+func Load(dir string) ([]*Poster, []Problem) {
+	site, probs := NewSite(dir)
+	posters, more := site.Load()
+	return posters, append(probs, more...)
+}
+
+// NewSite prepares the checks of the site in dir.
+func NewSite(dir string) (*Site, []Problem) {
+	icons, err := Icons(dir)
+	var probs []Problem
+	if err != nil {
+		probs = append(probs, Problem{File: "static/icons", Severity: policy.Error, Message: err.Error()})
+	}
+	return &Site{Dir: dir, Icons: icons, policies: map[string]*policyRules{}}, probs
+}
+
+// Files lists the poster files of the site: content/posters/**/*.md but the
+// section page _index.md.
+func Files(dir string) ([]string, error) {
+	root := filepath.Join(dir, "content", "posters")
+	var files []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if path == root && os.IsNotExist(err) {
+				return filepath.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() {
+			if path != root && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if ext := filepath.Ext(path); (ext == ".md" || ext == ".markdown") && !strings.HasPrefix(d.Name(), "_index.") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading content/posters: %w", err)
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// Load reads and checks every poster of the site.
+func (s *Site) Load() ([]*Poster, []Problem) {
+	files, err := Files(s.Dir)
+	if err != nil {
+		return nil, []Problem{{File: "content/posters", Severity: policy.Error, Message: err.Error()}}
+	}
+	var posters []*Poster
+	var probs []Problem
+	for _, f := range files {
+		p, pr := s.Parse(f)
+		probs = append(probs, pr...)
+		if p != nil {
+			posters = append(posters, p)
+		}
+	}
+	return posters, probs
+}
+
+var (
+	langRe   = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+	refRe    = regexp.MustCompile(`^([a-z0-9]+(?:[-_][a-z0-9]+)*)(?:\.md)?#([A-Za-z0-9_-]+)$`)
+	posterFM = []string{"title", "key_stage", "paper", "orientation", "language", "rules_from", "translates"}
+	// Hugo's own keys, allowed in a poster too.
+	hugoKeys = []string{"aliases", "build", "date", "description", "draft", "expirydate", "keywords", "lastmod",
+		"linktitle", "outputs", "params", "publishdate", "sitemap", "slug", "summary", "translationkey", "url", "weight"}
+)
+
+// Parse reads and checks one poster file.
+func (s *Site) Parse(path string) (*Poster, []Problem) {
+	parser := &policy.Parser{Root: s.Dir}
+	pp, probs := parser.ParsePage(path)
+	if pp == nil {
+		return nil, probs
+	}
+	p := &Poster{File: pp.File, Lines: pp.FieldLines, Paper: "A4", Orientation: "portrait", Language: "en"}
+	if pp.FrontMatter == nil {
+		// ParsePage reports front matter it cannot read; anything else it
+		// finds (placeholders and the like) `check` reports for every page.
+		if probs = onlyErrors(probs); len(probs) == 0 {
+			probs = append(probs, errorf(p.File, 1, "a poster starts with its front matter: a line with ---, then title, key_stage, paper, orientation and language, each on its own line, then rules_from or the rules, then --- again (see content/posters/ks1-a4-en.md in the example school)"))
+		}
+		return p, probs
+	}
+	probs = nil
+	fm := map[string]any{}
+	for k, v := range pp.FrontMatter {
+		fm[strings.ToLower(k)] = v
+	}
+	line := func(k string) int {
+		if l := p.Lines[k]; l > 0 {
+			return l
+		}
+		return 1
+	}
+	str := func(k string) (string, bool) {
+		v, ok := fm[k]
+		if !ok || v == nil {
+			return "", false
+		}
+		switch v := v.(type) {
+		case string:
+			return strings.TrimSpace(v), true
+		case bool, int, int64, uint64, float64:
+			return fmt.Sprint(v), true
+		}
+		probs = append(probs, errorf(p.File, line(k), "%s must be a single value, like %s", k, example(k)))
+		return "", false
+	}
+
+	if d, ok := fm["draft"].(bool); ok {
+		p.Draft = d
+	}
+	if v, _ := str("title"); v != "" {
+		p.Title = v
+	} else {
+		probs = append(probs, errorf(p.File, line("title"), "the poster has no title: add %s (it is printed large at the top of the poster)", example("title")))
+	}
+
+	if v, ok := str("key_stage"); !ok || v == "" {
+		probs = append(probs, errorf(p.File, line("key_stage"), "the poster has no key_stage: add %s; it is one of %s and sets the type size and the reading level", example("key_stage"), strings.Join(KeyStages, ", ")))
+	} else if ks := strings.ToUpper(strings.Join(strings.Fields(v), "")); contains(KeyStages, ks) || ks == "EYFS+KS1" {
+		p.KeyStage = strings.Replace(ks, "+", "/", 1)
+	} else {
+		probs = append(probs, errorf(p.File, line("key_stage"), "key_stage %q is not one the posters know: use one of %s", v, strings.Join(KeyStages, ", ")))
+	}
+
+	if v, ok := str("paper"); !ok || v == "" {
+		probs = append(probs, errorf(p.File, line("paper"), "the poster has no paper size: add %s (or paper: A3)", example("paper")))
+	} else if _, known := papers[strings.ToUpper(v)]; known {
+		p.Paper = strings.ToUpper(v)
+	} else {
+		probs = append(probs, errorf(p.File, line("paper"), "paper %q is not a size the posters are made for: use A4 or A3", v))
+	}
+
+	if v, ok := str("orientation"); ok && v != "" {
+		if o := strings.ToLower(v); o == "portrait" || o == "landscape" {
+			p.Orientation = o
+		} else {
+			probs = append(probs, errorf(p.File, line("orientation"), "orientation %q: use portrait (taller than wide) or landscape (wider than tall)", v))
+		}
+	}
+
+	if v, ok := str("language"); ok && v != "" {
+		if langRe.MatchString(v) {
+			p.Language = strings.ToLower(v)
+		} else {
+			probs = append(probs, errorf(p.File, line("language"), "language %q is not a language code: use a short code such as en (English), pl (Polish) or ur (Urdu)", v))
+		}
+	}
+
+	ref := func(k string) *Ref {
+		v, ok := str(k)
+		if !ok {
+			return nil
+		}
+		m := refRe.FindStringSubmatch(v)
+		if m == nil {
+			probs = append(probs, errorf(p.File, line(k), "%s %q should name a policy and the id of a heading in it, joined by #, like %s: the policy is content/policies/pupil-acceptable-use.md and the rules are the list under its heading {#ks1-rules}", k, v, example(k)))
+			return nil
+		}
+		r := &Ref{Policy: m[1], Anchor: m[2], Raw: v, Line: line(k)}
+		return r
+	}
+	p.RulesFrom = ref("rules_from")
+	p.Translates = ref("translates")
+
+	for k := range fm {
+		if contains(posterFM, k) || contains(hugoKeys, k) {
+			continue
+		}
+		hint := ""
+		if m := policy.Suggest(k, posterFM, 1); len(m) > 0 {
+			hint = fmt.Sprintf("did you mean %s? ", m[0])
+		}
+		probs = append(probs, warnf(p.File, line(k), "%s is not a poster field, so it changes nothing: %sa poster has %s", k, hint, strings.Join(posterFM, ", ")))
+	}
+
+	// The rules.
+	body, _ := markdown.Normalize([]byte(pp.Body))
+	own, bodyProbs := parseRules(p.File, string(body), pp.BodyLine, true)
+	switch {
+	case p.RulesFrom != nil && len(own) > 0:
+		probs = append(probs, errorf(p.File, own[0].Line, "this poster takes its rules from %s (line %d), so its own rules here would be left out: delete them, or delete the rules_from line to use these instead", p.RulesFrom.Raw, p.RulesFrom.Line))
+	case p.RulesFrom != nil:
+		probs = append(probs, bodyProbs...)
+		rules, rprobs := s.rulesAt(p.File, p.RulesFrom)
+		p.Rules = rules
+		probs = append(probs, rprobs...)
+	default:
+		probs = append(probs, bodyProbs...)
+		p.Rules = own
+		if len(own) == 0 && len(bodyProbs) == 0 {
+			probs = append(probs, errorf(p.File, pp.BodyLine-1, "the poster has no rules: write them below the front matter, one per line, like\n    - :padlock: I keep my password secret.\nor take them from the pupil acceptable use policy with %s", example("rules_from")))
+		}
+	}
+	if p.Translates != nil {
+		if _, tprobs := s.rulesAt(p.File, p.Translates); len(tprobs) > 0 {
+			probs = append(probs, tprobs...)
+		}
+	}
+	for _, r := range p.Rules {
+		probs = append(probs, s.checkIcon(r)...)
+	}
+	return p, probs
+}
+
+// checkIcon reports an icon name the site has no picture for.
+func (s *Site) checkIcon(r Rule) []Problem {
+	if contains(s.Icons, r.Icon) {
+		return nil
+	}
+	hint := ""
+	if m := policy.Suggest(r.Icon, s.Icons, 2); len(m) > 0 {
+		hint = fmt.Sprintf("did you mean :%s:? ", strings.Join(m, ": or :"))
+	}
+	return []Problem{errorf(r.File, r.Line, "unknown icon :%s:: %sthe icons are %s (or add your own as static/icons/%s.svg)",
+		r.Icon, hint, strings.Join(s.Icons, ", "), r.Icon)}
+}
+
+// rulesAt returns the rules under the heading ref points at. Problems in the
+// policy are reported at the policy's lines, with the poster named.
+func (s *Site) rulesAt(posterFile string, ref *Ref) ([]Rule, []Problem) {
+	pr := s.policy(ref.Policy)
+	if pr == nil {
+		names := s.policyNames()
+		hint := ""
+		if m := policy.Suggest(ref.Policy, names, 2); len(m) > 0 {
+			hint = fmt.Sprintf("did you mean %s? ", strings.Join(m, " or "))
+		}
+		return nil, []Problem{errorf(posterFile, ref.Line, "there is no policy %q (content/policies/%s.md): %sthe policies are %s",
+			ref.Policy, ref.Policy, hint, strings.Join(names, ", "))}
+	}
+	ref.File = pr.file
+	if len(pr.probs) > 0 && pr.p == nil {
+		return nil, pr.probs
+	}
+	sec := pr.sections[ref.Anchor]
+	if sec == nil {
+		var ids []string
+		for _, h := range pr.p.Headings {
+			if h.ID != "" {
+				ids = append(ids, h.ID)
+			}
+		}
+		hint := ""
+		if m := policy.Suggest(ref.Anchor, ids, 2); len(m) > 0 {
+			hint = fmt.Sprintf("did you mean #%s? ", strings.Join(m, " or #"))
+		}
+		return nil, []Problem{errorf(posterFile, ref.Line, "%s has no heading with the id %q: %sits headings' ids are %s; give the heading of the rules an id like ## Our rules for Key Stage 1 {#ks1-rules}",
+			pr.file, ref.Anchor, hint, strings.Join(ids, ", "))}
+	}
+	var probs []Problem
+	if !sec.seen {
+		// Report a policy's own mistakes once, even if two posters use it.
+		sec.seen = true
+		for _, p := range sec.probs {
+			p.Message += fmt.Sprintf(" (the poster %s takes its rules from here)", posterFile)
+			probs = append(probs, p)
+		}
+	}
+	if len(sec.rules) == 0 {
+		probs = append(probs, errorf(posterFile, ref.Line, "the section %q of %s (line %d) has no rules: the poster takes the bullet list under that heading, each item starting with an icon, like - :padlock: I keep my password secret.",
+			sec.heading.Text, pr.file, sec.heading.Line))
+	}
+	return sec.rules, probs
+}
+
+func (s *Site) policyNames() []string {
+	var names []string
+	entries, _ := os.ReadDir(filepath.Join(s.Dir, "content", "policies"))
+	for _, e := range entries {
+		n := e.Name()
+		switch {
+		case e.IsDir() && !strings.HasPrefix(n, "."):
+			if _, err := os.Stat(filepath.Join(s.Dir, "content", "policies", n, "index.md")); err == nil {
+				names = append(names, n)
+			}
+		case strings.HasSuffix(n, ".md") && !strings.HasPrefix(n, "_"):
+			names = append(names, strings.TrimSuffix(n, ".md"))
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// policy reads content/policies/NAME.md (or NAME/index.md) once, and splits
+// it into the rules under each heading.
+func (s *Site) policy(name string) *policyRules {
+	if pr, ok := s.policies[name]; ok {
+		return pr
+	}
+	var path string
+	for _, c := range []string{name + ".md", filepath.Join(name, "index.md")} {
+		p := filepath.Join(s.Dir, "content", "policies", c)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		s.policies[name] = nil
+		return nil
+	}
+	parser := &policy.Parser{Root: s.Dir, Normalize: normalize}
+	p, probs := parser.ParseFile(path)
+	file, _ := filepath.Rel(s.Dir, path)
+	pr := &policyRules{file: filepath.ToSlash(file), p: p, sections: map[string]*section{}}
+	s.policies[name] = pr
+	if p == nil {
+		pr.probs = onlyErrors(probs)
+		return pr
+	}
+	body, _ := markdown.Normalize([]byte(p.Body))
+	lines := strings.Split(string(body), "\n")
+	for i, h := range p.Headings {
+		if h.ID == "" {
+			continue
+		}
+		end := p.BodyLine + len(lines) // file line after the body
+		if i+1 < len(p.Headings) {
+			end = p.Headings[i+1].Line
+		}
+		from := h.Line + 1 - p.BodyLine // index into lines
+		to := end - p.BodyLine
+		if from < 0 || to > len(lines) || from > to {
+			continue
+		}
+		rules, rprobs := parseRules(pr.file, strings.Join(lines[from:to], "\n"), h.Line+1, false)
+		pr.sections[h.ID] = &section{heading: h, rules: rules, probs: rprobs}
+	}
+	return pr
+}
+
+// normalize repairs pasted Markdown as the build does before Hugo reads it,
+// so headings that only exist after the repair are found too.
+func normalize(b []byte) ([]byte, []policy.Repair) {
+	out, _ := markdown.Normalize(b)
+	return out, nil
+}
+
+var (
+	itemRe  = regexp.MustCompile(`^( {0,3})(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$`)
+	iconRe  = regexp.MustCompile(`^:([^:\s]+):(?:[ \t]+(.*))?$`)
+	nameRe  = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	fenceRe = regexp.MustCompile("^ {0,3}(```|~~~)")
+)
+
+// parseRules reads the list items of a piece of Markdown whose first line is
+// file line first. In a poster's body (strict) everything must be a rule; in
+// a policy's section other paragraphs are allowed and left out.
+func parseRules(file, md string, first int, strict bool) ([]Rule, []Problem) {
+	var rules []Rule
+	var probs []Problem
+	lines := strings.Split(md, "\n")
+	var cur *Rule      // the rule being read, for continuation lines
+	var itemIndent int // where the current item's text starts
+	inComment := false
+	inFence := false
+	blankBefore := false
+	for i, raw := range lines {
+		line := strings.TrimRight(raw, " \t\r")
+		n := first + i
+		switch {
+		case inComment:
+			if strings.Contains(line, "-->") {
+				inComment = false
+			}
+			continue
+		case inFence:
+			if fenceRe.MatchString(line) {
+				inFence = false
+			}
+			continue
+		}
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" {
+			blankBefore = true
+			continue
+		}
+		if strings.HasPrefix(trimmed, "<!--") {
+			if !strings.Contains(trimmed, "-->") {
+				inComment = true
+			}
+			continue
+		}
+		indent := len(line) - len(strings.TrimLeft(line, " \t"))
+		if m := itemRe.FindStringSubmatch(line); m != nil {
+			// A list item. Indented further than the current item's text,
+			// it would be a list inside a rule.
+			if cur != nil && indent >= itemIndent {
+				probs = append(probs, errorf(file, n, "a rule cannot have a list inside it: make %q a rule of its own, starting at the beginning of the line", trimmed))
+				continue
+			}
+			cur = nil
+			text := strings.TrimSpace(m[2])
+			itemIndent = indent + 2
+			im := iconRe.FindStringSubmatch(text)
+			if im == nil {
+				probs = append(probs, errorf(file, n, "this rule has no icon: start it with the name of its picture between colons, like - :padlock: %s", orExample(text)))
+				continue
+			}
+			name, rest := im[1], strings.TrimSpace(im[2])
+			if !nameRe.MatchString(name) {
+				probs = append(probs, errorf(file, n, "icon names are written in small letters with hyphens, like :ask-before-click:, not :%s:", name))
+				continue
+			}
+			if rest == "" {
+				probs = append(probs, errorf(file, n, "the rule with the icon :%s: has no words: write the rule after the icon, like - :%s: I keep my password secret.", name, name))
+				continue
+			}
+			rules = append(rules, Rule{Icon: name, Text: rest, File: file, Line: n})
+			cur = &rules[len(rules)-1]
+			blankBefore = false
+			continue
+		}
+		if fenceRe.MatchString(line) {
+			inFence = true
+			cur = nil
+			if strict {
+				probs = append(probs, errorf(file, n, "a poster's body holds only its rules: remove this code block"))
+			}
+			continue
+		}
+		if cur != nil && (!blankBefore || indent >= itemIndent) && !strings.HasPrefix(trimmed, "#") {
+			// The rule goes on over this line.
+			if blankBefore {
+				probs = append(probs, errorf(file, n, "a rule is one paragraph: join this line to the rule above (line %d), or remove the blank line before it", cur.Line))
+				continue
+			}
+			cur.Text += " " + trimmed
+			continue
+		}
+		cur = nil
+		blankBefore = false
+		if strict {
+			probs = append(probs, errorf(file, n, "%q is not a rule: a poster's body holds only its rules, one per line, each starting with - and its icon, like - :padlock: I keep my password secret. (The title goes in the front matter.)", short(trimmed, 60)))
+		}
+	}
+	return rules, probs
+}
+
+func orExample(text string) string {
+	if text == "" {
+		return "I keep my password secret."
+	}
+	return short(text, 50)
+}
+
+func short(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+var examples = map[string]string{
+	"title":       `title: "Our rules for staying safe online"`,
+	"key_stage":   `key_stage: EYFS/KS1`,
+	"paper":       `paper: A4`,
+	"orientation": `orientation: portrait`,
+	"language":    `language: en`,
+	"rules_from":  `rules_from: pupil-acceptable-use#ks1-rules`,
+	"translates":  `translates: pupil-acceptable-use#ks1-rules`,
+}
+
+func example(k string) string { return examples[k] }
+
+func onlyErrors(probs []Problem) []Problem {
+	var out []Problem
+	for _, p := range probs {
+		if p.Severity == policy.Error {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func errorf(file string, line int, format string, args ...any) Problem {
+	return Problem{File: file, Line: line, Severity: policy.Error, Message: fmt.Sprintf(format, args...)}
+}
+
+func warnf(file string, line int, format string, args ...any) Problem {
+	return Problem{File: file, Line: line, Severity: policy.Warning, Message: fmt.Sprintf(format, args...)}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
