@@ -367,3 +367,24 @@ func TestSiteIsPolicyIndex(t *testing.T) {
 		}
 	}
 }
+
+// `policysite check` run inside the site folder passes "."; paths must still
+// read content/…, quizzes/…, not ./content or absolute paths.
+func TestCheckFromInsideTheSite(t *testing.T) {
+	dir := site(t, map[string]string{
+		"content/policies/t.md":      policyDoc("Phone XXX.\n"),
+		"quizzes/online-safety.toml": strings.Replace(readFile(t, "testdata/valid/quizzes/online-safety.toml"), "#filtering", "#nope", 1),
+	})
+	t.Chdir(dir)
+	got, err := Check(".", Options{Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, f := range got {
+		files = append(files, f.File)
+	}
+	if want := []string{"content/policies/t.md", "quizzes/online-safety.toml"}; strings.Join(files, " ") != strings.Join(want, " ") {
+		t.Errorf("files %q, want %q", files, want)
+	}
+}
