@@ -1,0 +1,53 @@
+package trainlog
+
+import (
+	"testing"
+	"time"
+
+	"github.com/policysite/policysite/internal/quiz"
+)
+
+// FuzzSubmission feeds arbitrary bodies through decoding, identification
+// and grading (everything before the store). It must never panic, and every
+// refusal must be one of the documented statuses with a message. `go test`
+// runs the seeds; `go test -fuzz=FuzzSubmission ./internal/trainlog` explores.
+func FuzzSubmission(f *testing.F) {
+	quizzes, ps := quiz.LoadDir("testdata/site/quizzes")
+	if len(ps) > 0 {
+		f.Fatal(ps)
+	}
+	roster, ps := ParseRoster("staff.csv", []byte(testRoster(today)))
+	if len(ps) > 0 {
+		f.Fatal(ps)
+	}
+	signer := NewSigner([]byte("fuzz key, thirty-two bytes long!"))
+	st := &state{quizzes: map[string]*quiz.Quiz{}, order: quizzes, versions: policyIndex{"online-safety": "4.0", "staff-acceptable-use": "3.2"}, roster: roster}
+	for _, q := range quizzes {
+		st.quizzes[q.ID] = q
+	}
+	s := &Server{cfg: Config{Now: func() time.Time { return today }, OpenDomain: "school.example"}, signer: signer}
+
+	tok := signer.Token("ann")
+	for _, seed := range []string{
+		`{"attempt_id":"attempt-0001","quiz":"online-safety","answers":[[1],[0,2],[1],[1]],"token":"` + tok + `"}`,
+		`{"attempt_id":"attempt-0002","quiz":"staff-aup","answers":[],"name":"Val","email":"val@school.example"}`,
+		`{"attempt_id":"attempt-0003","quiz":"online-safety","answers":[1,[2,0],1,1],"token":"` + tok + `","started_at":"2027-03-01T09:00:00Z","finished_at":"2027-03-01T09:10:00Z"}`,
+		`{"attempt_id":"attempt-0004","quiz":"online-safety","answers":[[99999999999999999999],[-1],[1e3],[1]],"token":"x.y"}`,
+		`{"answers":[[[[]]]]}`, `{"answers":null}`, `[]`, `null`, `"`, `{"quiz":"\u0000"}`, ``,
+	} {
+		f.Add([]byte(seed))
+	}
+	allowed := map[int]bool{400: true, 401: true, 404: true, 422: true}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		c, e := s.grade(st, body)
+		if e != nil {
+			if !allowed[e.status] || e.msg == "" {
+				t.Fatalf("status %d %q for %q", e.status, e.msg, body)
+			}
+			return
+		}
+		if c.Score < 0 || c.Score > 1 || c.StaffID == "" || st.quizzes[c.Quiz] == nil || c.Correct > c.Total {
+			t.Fatalf("accepted an impossible completion %+v from %q", c, body)
+		}
+	})
+}
