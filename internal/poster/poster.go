@@ -36,6 +36,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/policy"
@@ -647,4 +648,76 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Advice returns the warnings about a poster that do not stop the build:
+// rules too long for the key stage, and a translation whose original rules
+// have changed since.
+func (s *Site) Advice(p *Poster) []Problem {
+	var out []Problem
+	if max := p.MaxWords(); max > 0 {
+		for _, r := range p.Rules {
+			n := Words(r.Text)
+			if n <= max {
+				continue
+			}
+			used := ""
+			if r.File != p.File {
+				used = fmt.Sprintf(" (the poster %s uses it)", p.File)
+			}
+			out = append(out, warnf(r.File, r.Line, "this rule has %d words; a rule on a %s poster should have at most %d, so that children can read it themselves%s: say it more simply, or split it into two rules",
+				n, p.KeyStage, max, used))
+		}
+	}
+	if t := p.Translates; t != nil {
+		orig, probs := s.rulesAt(p.File, t)
+		if len(probs) == 0 && len(orig) > 0 {
+			if msg := drift(orig, p.Rules); msg != "" {
+				out = append(out, warnf(p.File, t.Line, "this poster translates the rules in %s, which have changed since: %s. Update the translation, keeping the rules in the same order with the same icons.", t, msg))
+			}
+		}
+	}
+	return out
+}
+
+// drift says how a translation's rules differ from the original's, by
+// their icons, or "" when they match.
+func drift(orig, tr []Rule) string {
+	for i := range min(len(orig), len(tr)) {
+		if orig[i].Icon != tr[i].Icon {
+			return fmt.Sprintf("rule %d there is :%s: “%s” (line %d), here it is :%s: (line %d)",
+				i+1, orig[i].Icon, short(orig[i].Text, 50), orig[i].Line, tr[i].Icon, tr[i].Line)
+		}
+	}
+	switch {
+	case len(orig) > len(tr):
+		o := orig[len(tr)]
+		return fmt.Sprintf("it has %d rules and this poster %d; the first one missing here is :%s: “%s” (line %d)", len(orig), len(tr), o.Icon, short(o.Text, 50), o.Line)
+	case len(orig) < len(tr):
+		return fmt.Sprintf("it has %d rules and this poster %d: the rule on line %d is not there any more", len(orig), len(tr), tr[len(orig)].Line)
+	}
+	return ""
+}
+
+var (
+	shortcodeRe = regexp.MustCompile(`\{\{[<%].*?[%>]\}\}`)
+	linkRe      = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
+)
+
+// Words counts the words of a rule as a reader sees them: a shortcode such
+// as {{< school "name" >}} counts as one, a link as its text, and
+// punctuation standing alone not at all.
+func Words(md string) int {
+	md = shortcodeRe.ReplaceAllString(md, " x ")
+	md = linkRe.ReplaceAllString(md, "$1")
+	n := 0
+	for _, w := range strings.Fields(md) {
+		for _, r := range w {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
