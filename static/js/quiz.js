@@ -153,7 +153,13 @@
     var t = token();
     if (!t) { who = {state: "none", name: ""}; return; }
     try {
-      var res = await fetch(api + "/v1/whoami", {headers: {Authorization: "Bearer " + t}, cache: "no-store", credentials: "omit"});
+      var res = await fetch(api + "/v1/whoami", {
+        method: "POST",
+        headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({token: t}),
+        cache: "no-store",
+        credentials: "omit"
+      });
       if (res.ok) {
         var body = await res.json();
         who = {state: "named", name: body.name || ""};
@@ -210,6 +216,13 @@
     return {kind: "refused", status: res.status, error: msg};
   }
 
+  // retryRefused puts a refused entry back in line. One refused for its
+  // personal link takes the link now on this device, if there is a newer one.
+  function retryRefused(e) {
+    e.state = "waiting";
+    if ((e.status === 401 || e.status === 403) && token()) e.body.token = token();
+  }
+
   var flushing = null;
   var flushAgain = false;
   // flush sends every waiting entry, one at a time. Called while running, it
@@ -257,11 +270,15 @@
   if (staticList) staticList.hidden = true;
 
   var whoBox = el("div", {id: "quiz-who", class: "quiz-notice"});
-  var queueBox = el("div", {id: "quiz-queue", class: "quiz-notice quiz-queue", role: "status", "aria-live": "polite"});
+  var queueBox = el("div", {id: "quiz-queue", class: "quiz-notice quiz-queue"});
+  // A short spoken summary when the queue changes; the panel itself may hold
+  // whole certificates, too long to be read out.
+  var queueLive = el("p", {id: "quiz-queue-live", class: "visually-hidden", role: "status"});
+  var queueSaid = "";
   var startBox = el("section", {id: "quiz-begin", class: "quiz-begin", "aria-labelledby": "quiz-begin-title"});
   var runBox = el("section", {id: "quiz-run", class: "quiz-run", "aria-label": "Questions", hidden: true});
   var resultBox = el("section", {id: "quiz-result", class: "quiz-result", "aria-labelledby": "quiz-result-title", hidden: true});
-  append(app, [whoBox, queueBox, startBox, runBox, resultBox]);
+  append(app, [whoBox, queueLive, queueBox, startBox, runBox, resultBox]);
 
   var current = null;   // the attempt being answered or sent
   var sentLater = [];   // queued completions from earlier visits, now sent
@@ -334,12 +351,18 @@
         })),
         el("p", null, el("button", {type: "button", class: "button button-secondary button-small", onclick: function () {
           var q2 = loadQueue();
-          for (var k in q2) if (q2[k].state === "refused") { q2[k].state = "waiting"; }
+          for (var k in q2) if (q2[k].state === "refused") { retryRefused(q2[k]); }
           saveQueue(q2);
           flush();
         }}, "Try sending them again"))));
     }
     queueBox.hidden = !queueBox.firstChild;
+    var say = [];
+    if (sentLater.length) say.push(plural(sentLater.length, "completion saved on this device has", "completions saved on this device have") + " now been recorded.");
+    if (waiting.length) say.push(plural(waiting.length, "completion is", "completions are") + " still waiting to be sent.");
+    if (refused.length) say.push("The training record refused " + plural(refused.length, "completion", "completions") + " saved on this device.");
+    var text = say.join(" ");
+    if (text !== queueSaid) { queueLive.textContent = text; queueSaid = text; }
   }
 
   // --- before starting -----------------------------------------------------
@@ -669,7 +692,7 @@
       el("p", null, el("strong", null, "The training record refused this completion: "), error + " (HTTP " + status + ")."),
       el("p", null, advice, " Your result is kept on this device (attempt " + current.id + ")."),
       el("p", null, el("button", {type: "button", class: "button button-secondary button-small", onclick: function () {
-        updateEntry(current.id, function (e) { e.state = "waiting"; });
+        updateEntry(current.id, retryRefused);
         sendBox.setAttribute("data-state", "sending");
         append(clear(sendBox), el("p", null, "Sending your completion to the school's training record…"));
         flush();
