@@ -108,13 +108,13 @@ func expand(body []byte, bodyLine int, tags []scTag, school SchoolValues) *expan
 	return e
 }
 
-// schoolKey is the variable a school shortcode asks for: its first argument
-// or its key="…" argument.
+// schoolKey is the variable a school shortcode asks for: its first argument,
+// the only form the theme's shortcode reads.
 func schoolKey(s Shortcode) string {
 	if len(s.Args) > 0 {
 		return s.Args[0]
 	}
-	return s.Named["key"]
+	return ""
 }
 
 // SchoolKey returns the variable key a school shortcode asks for ("" if none).
