@@ -516,7 +516,7 @@
       var mark = li.querySelector(".quiz-mark");
       if (picked && correct) { li.classList.add("is-right"); mark.textContent = "Your answer: right"; }
       else if (picked) { li.classList.add("is-wrong"); mark.textContent = "Your answer: wrong"; }
-      else if (correct) { li.classList.add("is-right"); mark.textContent = q.multi ? "Also right" : "Right answer"; }
+      else if (correct) { li.classList.add("is-right"); mark.textContent = q.multi ? "Right answer, not ticked" : "Right answer"; }
     });
 
     var rightChoices = q.answer.map(function (ci) { return el("li", null, html(q.choices[ci])); });
