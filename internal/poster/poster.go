@@ -370,7 +370,7 @@ func (s *Site) checkIcon(r Rule) []Problem {
 	if m := policy.Suggest(r.Icon, s.Icons, 2); len(m) > 0 {
 		hint = fmt.Sprintf("did you mean :%s:? ", strings.Join(m, ": or :"))
 	}
-	return []Problem{errorf(r.File, r.Line, "unknown icon :%s:: %sthe icons are %s (or add your own as static/icons/%s.svg)",
+	return []Problem{errorf(r.File, r.Line, "unknown icon :%s: (the site has no picture of that name): %sthe icons are %s; or draw your own as static/icons/%s.svg",
 		r.Icon, hint, strings.Join(s.Icons, ", "), r.Icon)}
 }
 

@@ -202,7 +202,7 @@ func fitProblem(p *Poster, e Entry, m Measure) string {
 	case p.Orientation == "landscape":
 		fix += ", or try orientation: portrait"
 	}
-	return fmt.Sprintf("%s: the poster does not fit on one %s sheet: rule %d of %d%s would spill over the bottom margin (%.0f mm too long): “%s” (%s). To fix it, %s.",
+	return fmt.Sprintf("%s: the poster does not fit on one %s sheet: rule %d of %d%s would spill over the bottom margin (the rules need %.0f mm more than the sheet has): “%s” (%s). To fix it, %s.",
 		p.File, p.Sheet(), i+1, len(p.Rules), after, math.Ceil(over), short(r.Text, 60), where, fix)
 }
 

@@ -1,0 +1,164 @@
+package poster_test
+
+// The poster step as part of a whole build of a copy of the example school:
+// a poster whose rules spill off its sheet stops the build, naming the poster
+// and the rule; without a browser the build still publishes, once says why
+// there are no PDFs, and links to none. (The example school's own PDFs are
+// checked in e2e/posters_test.go.)
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/policysite/policysite"
+	"github.com/policysite/policysite/internal/build"
+)
+
+// exampleSite copies the example school into a new folder.
+func exampleSite(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(policysite.Example, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dir, filepath.FromSlash(p))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := fs.ReadFile(policysite.Example, p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestRuleThatSpillsFailsTheBuild(t *testing.T) {
+	src := exampleSite(t)
+	const bodyLine = 8
+	var b strings.Builder
+	b.WriteString("---\ntitle: \"Too many rules\"\nkey_stage: KS1\npaper: A4\norientation: portrait\nlanguage: en\n---\n")
+	for i := 1; i <= 14; i++ {
+		fmt.Fprintf(&b, "- :padlock: Rule number %d: I keep my password secret from everyone.\n", i)
+	}
+	if err := os.WriteFile(filepath.Join(src, "content", "posters", "too-long.md"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The last good site must stay as it was.
+	dest := filepath.Join(t.TempDir(), "public")
+	os.MkdirAll(dest, 0o755)
+	os.WriteFile(filepath.Join(dest, "last-good.txt"), []byte("yes"), 0o644)
+
+	_, err := build.Site(build.Options{Source: src, Dest: dest})
+	if err == nil {
+		t.Fatal("the build succeeded with a poster of 14 long KS1 rules on A4: want it to fail, naming the poster")
+	}
+	msg := err.Error()
+	m := regexp.MustCompile(`content/posters/too-long\.md: the poster does not fit on one A4 portrait sheet: rule (\d+) of 14 and the (\d+) rules? after it would spill .*\(content/posters/too-long\.md:(\d+)\)\. To fix it, .*A3`).FindStringSubmatch(msg)
+	t.Logf("the build said:\n%s", msg)
+	if m == nil {
+		t.Fatalf("build error does not name the poster, the rule and its line, and say how to fix it:\n%s", msg)
+	}
+	first, _ := strconv.Atoi(m[1])
+	after, _ := strconv.Atoi(m[2])
+	line, _ := strconv.Atoi(m[3])
+	if first < 2 || first+after != 14 {
+		t.Errorf("rule %d and %d after it: want the first rule off the sheet, and the count of those after it to add up to 14", first, after)
+	}
+	if line != bodyLine+first-1 {
+		t.Errorf("rule %d is on line %d of the file, the message says line %d", first, bodyLine+first-1, line)
+	}
+	if !strings.Contains(msg, fmt.Sprintf("“Rule number %d:", first)) {
+		t.Errorf("the message does not quote rule %d:\n%s", first, msg)
+	}
+	// Only this poster fails: the example school's own fit.
+	if strings.Contains(msg, "ks1-a4-en") || strings.Contains(msg, "ks2-a4-en") {
+		t.Errorf("the message names example posters that fit:\n%s", msg)
+	}
+	entries, _ := os.ReadDir(dest)
+	if len(entries) != 1 || entries[0].Name() != "last-good.txt" {
+		t.Errorf("after the failed build, %s holds %v, want the last good site (last-good.txt) untouched", dest, names(entries))
+	}
+	siblings, _ := os.ReadDir(filepath.Dir(dest))
+	if len(siblings) != 1 {
+		t.Errorf("the failed build left %v beside the site folder", names(siblings))
+	}
+}
+
+func TestBuildWithoutBrowser(t *testing.T) {
+	t.Setenv("CHROMIUM", "/nonexistent/chromium")
+	src := exampleSite(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	res, err := build.Site(build.Options{Source: src, Dest: dest})
+	if err != nil {
+		t.Fatalf("without a browser the build must still succeed: %v", err)
+	}
+	var skipped []string
+	for _, n := range res.Notes {
+		if strings.Contains(n, "PDF") {
+			skipped = append(skipped, n)
+		}
+	}
+	if len(skipped) != 1 || !strings.Contains(skipped[0], "skipped") || !strings.Contains(skipped[0], "CHROMIUM is /nonexistent/chromium") ||
+		!strings.Contains(skipped[0], "print from any browser") {
+		t.Fatalf("want one note saying the PDFs were skipped, why, and that the pages still print; notes:\n%s", strings.Join(res.Notes, "\n"))
+	}
+
+	var pages []string
+	err = filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dest, p)
+		switch {
+		case d.IsDir() && rel == "_policysite":
+			t.Errorf("the build's own %s folder was published", rel)
+		case strings.HasSuffix(p, ".pdf") || (strings.HasPrefix(rel, "posters") && strings.HasSuffix(p, ".png")):
+			t.Errorf("%s exists, but there was no browser to make it", rel)
+		case strings.HasSuffix(p, ".html"):
+			b, _ := os.ReadFile(p)
+			if strings.Contains(string(b), ".pdf") || strings.Contains(string(b), "data-poster-output") {
+				t.Errorf("%s still links to a PDF or preview that was not made", rel)
+			}
+			if strings.HasPrefix(rel, "posters/") && strings.Count(rel, "/") == 2 { // posters/x/index.html
+				pages = append(pages, rel)
+				if !strings.Contains(string(b), "@page") {
+					t.Errorf("%s has no @page rule, so it would not print on one sheet", rel)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 5 {
+		t.Errorf("poster pages: %v, want the example school's 5", pages)
+	}
+	index, err := os.ReadFile(filepath.Join(dest, "staff", "posters", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(index), "poster-card-title"); n != 5 {
+		t.Errorf("the posters index lists %d posters, want 5 (only the PDF links go)", n)
+	}
+}
+
+func names(es []os.DirEntry) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
+}
