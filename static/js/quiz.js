@@ -110,6 +110,14 @@
     if (isNaN(d)) return "";
     return new Intl.DateTimeFormat(lang, {day: "numeric", month: "long", year: "numeric"}).format(d);
   }
+  // recordedDate formats the endpoint's "YYYY-MM-DD" (the day it recorded
+  // the completion, which counts for due dates) as a calendar day.
+  function recordedDate(ymd) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd || "");
+    if (!m) return "";
+    var d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    return new Intl.DateTimeFormat(lang, {day: "numeric", month: "long", year: "numeric"}).format(d);
+  }
   function dateTime(iso) {
     var d = new Date(iso);
     if (isNaN(d)) return "";
@@ -741,7 +749,7 @@
         el("p", {class: "certificate-quiz"}, ack ? entry.policy : entry.title),
         el("dl", {class: "certificate-details"},
           el("div", null, el("dt", null, "Policy"), el("dd", null, entry.policy + (version ? ", version " + version : ""))),
-          el("div", null, el("dt", null, "Date"), el("dd", null, longDate(entry.body.finished_at))),
+          el("div", null, el("dt", null, "Date"), el("dd", {class: "certificate-date"}, recordedDate(body.date) || longDate(entry.body.finished_at))),
           ack ? null : el("div", null, el("dt", null, "Score"), el("dd", {class: "certificate-score"}, score)),
           el("div", null, el("dt", null, "Verification code"), el("dd", {class: "certificate-code"}, code))),
         el("p", {class: "certificate-verify"}, "Anyone can check this certificate with the school's training record at ", el("span", {class: "certificate-url"}, verifyURL), ".")),
