@@ -864,8 +864,9 @@ func TestQuizWithoutJavaScript(t *testing.T) {
 	screenshot(t, ctx, "no-javascript")
 }
 
-// The quiz page and the report page pass axe-core (the quiz page's states
-// are checked in the tests above).
+// The DSL's report page (served by trainlog at /api/report) passes axe-core,
+// asking for the admin token and showing the table. The quiz page's states
+// are checked in the tests above.
 func TestQuizReportPageAxe(t *testing.T) {
 	needAPI(t)
 	ctx := tab(t)
@@ -881,7 +882,22 @@ func TestQuizReportPageAxe(t *testing.T) {
 		t.Fatalf("/api/report answered HTTP %d, want 200: the trainlog report page is not there (yet?)", status)
 	}
 	axe(t, ctx)
-	screenshot(t, ctx, "report")
+	screenshot(t, ctx, "1-token")
+
+	// With the admin token: the table, and the test staff member in it.
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#token"), api.admin+"\n")); err != nil {
+		t.Fatalf("/api/report: typing the admin token into #token: %v", err)
+	}
+	if !waitFor(ctx, `!!document.getElementById("report") && !document.getElementById("report").hidden &&
+		document.querySelectorAll("#rows tr").length > 0`, 10*time.Second) {
+		t.Fatalf("/api/report: after giving the admin token, no report table; the page says %q",
+			eval[string](t, ctx, `document.body.innerText`))
+	}
+	if text := eval[string](t, ctx, `document.getElementById("rows").innerText`); !strings.Contains(text, testStaffName) {
+		t.Errorf("/api/report: the table does not list %s: %q", testStaffName, short(text, 300))
+	}
+	axe(t, ctx)
+	screenshot(t, ctx, "2-table")
 }
 
 // --- the endpoint ------------------------------------------------------------------
