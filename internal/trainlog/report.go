@@ -30,6 +30,7 @@ type ReportRow struct {
 	Email          string   `json:"email"`
 	Role           string   `json:"role"`
 	OnRoster       bool     `json:"on_roster"`
+	StartDate      string   `json:"start_date"` // roster start date; first pass for people not on the roster
 	Quiz           string   `json:"quiz"`
 	QuizTitle      string   `json:"quiz_title"`
 	CurrentVersion string   `json:"current_version"` // of the policy the quiz trains on
@@ -89,7 +90,8 @@ func (s *Server) BuildReport(r *http.Request) (*Report, error) {
 	for _, p := range people {
 		for _, q := range st.order {
 			row := ReportRow{StaffID: p.ID, Name: p.Name, Email: p.Email, Role: p.Role, OnRoster: extra[p.ID] == nil,
-				Quiz: q.ID, QuizTitle: q.Title, CurrentVersion: st.versions[q.Policy]}
+				StartDate: p.StartDate.Format(dateLayout),
+				Quiz:      q.ID, QuizTitle: q.Title, CurrentVersion: st.versions[q.Policy]}
 			var due time.Time
 			if c, ok := last[[2]string{p.ID, q.ID}]; ok {
 				passed := day(c.ReceivedAt.In(time.Local))

@@ -123,7 +123,7 @@ type LoadError struct{ Problems []Problem }
 
 func (e *LoadError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "trainlog cannot start: %d problem(s) in its input files; fix them and start again:", len(e.Problems))
+	fmt.Fprintf(&b, "%d problem(s) in the quiz, policy or roster files; fix them and try again:", len(e.Problems))
 	for _, p := range e.Problems {
 		b.WriteString("\n  ")
 		b.WriteString(p.String())

@@ -110,7 +110,9 @@
       }
       cell(tr, version);
       var due = r.due;
-      if (r.days_left < 0) { due += " (" + (-r.days_left) + " days ago)"; }
+      if (r.status === "never") { due += " (not passed since starting on " + r.start_date + ")"; }
+      else if (r.days_left < 0) { due += " (" + (-r.days_left) + " days ago)"; }
+      else if (r.days_left === 0) { due += " (today)"; }
       else if (r.status !== "done") { due += " (in " + r.days_left + " days)"; }
       cell(tr, due);
       cell(tr, r.certificate || "—", "code");

@@ -1,0 +1,290 @@
+// Command trainlog records staff training completions for policysite.
+//
+// Run `trainlog help` for the commands and flags.
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/policysite/policysite/internal/trainlog"
+)
+
+const usage = `trainlog records staff training completions for a policysite school site.
+
+Usage:
+  trainlog [serve] [flags]          run the endpoint (the default command)
+  trainlog invite [flags]           print a personal training link for everyone on the roster (CSV)
+  trainlog token [flags] ID         print the personal token of one roster id (for scripts)
+  trainlog help                     show this text
+
+Files (every command):
+  --data DIR        folder for trainlog.db, hmac.key and admin-token (default .trainlog).
+                    hmac.key signs personal links and certificate codes: back it up with the data.
+  --quizzes DIR     the site's quiz files, one *.toml per quiz (default quizzes)
+  --content DIR     the site's content folder; policy versions are read from DIR/policies (default content)
+  --roster FILE     staff list, CSV with the header id,name,email,role,start_date and dates as
+                    YYYY-MM-DD (default DATA/staff.csv)
+
+serve:
+  --addr HOST:PORT      where to listen (default 127.0.0.1:8090). The API is under /api/,
+                        the report page at /api/report, a health check at /healthz.
+  --allow-origin URL    the site's address (e.g. https://www.school.example) when the site and
+                        trainlog are on different origins; browsers elsewhere are refused
+  --open-domain DOMAIN  also accept a name and an e-mail address @DOMAIN instead of a personal
+                        link (weaker: anyone can type a colleague's address)
+  --postgres URL        keep completions in PostgreSQL (postgres://user:pass@host/db) instead of
+                        DATA/trainlog.db; also read from TRAINLOG_POSTGRES_URL
+  --rate-limit N        requests per second per address (default 20; 0 or less turns it off).
+                        A whole school may share one address, so keep the burst generous.
+  --rate-burst N        requests an address may make at once (default 100)
+  --grace-days N        days a new starter has from their start_date before a quiz they have
+                        not passed shows as "never" (default 28)
+  --quiet               do not log each request (errors are still logged)
+
+invite:
+  --base-url URL        the site's address (default http://127.0.0.1:1313, policysite serve);
+                        links look like URL/staff/training/?t=TOKEN
+
+The admin token for the report is TRAINLOG_ADMIN_TOKEN when set, otherwise the contents of
+DATA/admin-token, made on first run. Send SIGHUP to re-read quizzes, policies and the roster.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+// files are the flags every command shares.
+type files struct {
+	data, quizzes, content, roster *string
+}
+
+func addFiles(fs *flag.FlagSet) *files {
+	return &files{
+		data:    fs.String("data", ".trainlog", ""),
+		quizzes: fs.String("quizzes", "quizzes", ""),
+		content: fs.String("content", "content", ""),
+		roster:  fs.String("roster", "", ""),
+	}
+}
+
+func (f *files) rosterFile() string {
+	if *f.roster != "" {
+		return *f.roster
+	}
+	return filepath.Join(*f.data, "staff.csv")
+}
+
+func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args, stdout, stderr, getenv)
+	case "invite":
+		err = invite(args, stdout, stderr)
+	case "token":
+		err = token(args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "trainlog: there is no command %q: use serve, invite or token (trainlog help lists them)\n", cmd)
+		return 2
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usage)
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "trainlog %s: %v\n(trainlog help lists the commands and flags)\n", cmd, err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "trainlog %s: %v\n", cmd, err)
+		return 1
+	}
+}
+
+type usageError struct{ error }
+
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard) // errors are printed once, by run, with a hint
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}
+
+func serve(args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	f := addFiles(fs)
+	addr := fs.String("addr", "127.0.0.1:8090", "")
+	origin := fs.String("allow-origin", "", "")
+	open := fs.String("open-domain", "", "")
+	pg := fs.String("postgres", getenv("TRAINLOG_POSTGRES_URL"), "")
+	rate := fs.Float64("rate-limit", 20, "")
+	burst := fs.Int("rate-burst", 100, "")
+	grace := fs.Int("grace-days", 28, "")
+	quiet := fs.Bool("quiet", false, "")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected %q: serve takes only flags", fs.Arg(0))}
+	}
+	if *rate <= 0 {
+		*rate = -1
+	}
+	level := slog.LevelInfo
+	if *quiet {
+		level = slog.LevelWarn
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	srv, err := trainlog.New(trainlog.Config{
+		DataDir: *f.data, QuizDir: *f.quizzes, ContentDir: *f.content, RosterFile: f.rosterFile(),
+		PostgresURL: *pg, AllowOrigin: *origin, OpenDomain: *open, AdminToken: getenv("TRAINLOG_ADMIN_TOKEN"),
+		RateLimit: *rate, RateBurst: *burst, GraceDays: *grace, Logger: logger,
+		Notice: func(msg string) { fmt.Fprintln(stdout, msg) },
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (is another trainlog running? choose another --addr): %w", *addr, err)
+	}
+	h := srv.Handler()
+	mux := http.NewServeMux()
+	mux.Handle("/api/", http.StripPrefix("/api", h))
+	mux.Handle("/healthz", h)
+	mux.Handle("/{$}", http.RedirectHandler("/api/report", http.StatusFound))
+	hs := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "trainlog is listening on http://%s (report page: http://%s/api/report)\n", ln.Addr(), ln.Addr())
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sig)
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	for {
+		select {
+		case err := <-served:
+			return err
+		case s := <-sig:
+			if s == syscall.SIGHUP {
+				if err := srv.Reload(); err != nil {
+					logger.Error("reload failed; still using the previous quizzes and roster", "problems", err.Error())
+				} else {
+					logger.Info("reloaded quizzes, policy versions and roster")
+				}
+				continue
+			}
+			// Finish requests in flight so every acknowledged completion is
+			// answered; Close (deferred) then flushes the store.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			err := hs.Shutdown(ctx)
+			cancel()
+			return err
+		}
+	}
+}
+
+func invite(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
+	f := addFiles(fs)
+	base := fs.String("base-url", "http://127.0.0.1:1313", "")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected %q: invite takes only flags", fs.Arg(0))}
+	}
+	roster, signer, err := rosterAndSigner(f, stderr)
+	if err != nil {
+		return err
+	}
+	// CSV, so the office can mail-merge the links into personal e-mails.
+	w := csv.NewWriter(stdout)
+	w.Write([]string{"id", "name", "email", "link"})
+	for _, s := range roster.Staff {
+		w.Write([]string{s.ID, s.Name, s.Email, strings.TrimSuffix(*base, "/") + "/staff/training/?t=" + signer.Token(s.ID)})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+func token(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	f := addFiles(fs)
+	// Flags may come after the id too: trainlog token HMARSH --data DIR.
+	var id string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		id, args = args[0], args[1:]
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if id == "" && fs.NArg() > 0 {
+		id = fs.Arg(0)
+	}
+	if id == "" || fs.NArg() > 1 || (fs.NArg() == 1 && fs.Arg(0) != id) {
+		return usageError{errors.New("give exactly one roster id, e.g. trainlog token HMARSH")}
+	}
+	roster, signer, err := rosterAndSigner(f, stderr)
+	if err != nil {
+		return err
+	}
+	if roster.ByID(id) == nil {
+		return fmt.Errorf("no one on the roster %s has the id %q: check the id column (ids are case-sensitive)", f.rosterFile(), id)
+	}
+	fmt.Fprintln(stdout, signer.Token(id))
+	return nil
+}
+
+func rosterAndSigner(f *files, stderr io.Writer) (*trainlog.Roster, *trainlog.Signer, error) {
+	roster, problems := trainlog.LoadRoster(f.rosterFile())
+	if len(problems) > 0 {
+		return nil, nil, &trainlog.LoadError{Problems: problems}
+	}
+	signer, created, err := trainlog.OpenSigner(*f.data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if created {
+		fmt.Fprintf(stderr, "made a new signing key in %s: back it up; links made now stop working if it is lost\n", filepath.Join(*f.data, "hmac.key"))
+	}
+	return roster, signer, nil
+}

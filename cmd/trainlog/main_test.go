@@ -1,0 +1,344 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binary is trainlog built once for the whole test run (see TestMain):
+// the crash and shutdown tests need a real process to kill.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "trainlog-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "trainlog")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building trainlog for the tests:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const (
+	fixtures = "../../internal/trainlog/testdata"
+	quizzes  = fixtures + "/site/quizzes"
+	content  = fixtures + "/site/content"
+	roster   = fixtures + "/staff.csv"
+)
+
+func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb, func(string) string { return "" })
+	return code, out.String(), errb.String()
+}
+
+func TestHelpDocumentsEveryFlagAndDefault(t *testing.T) {
+	code, out, _ := runCmd(t, "help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"--data", "--quizzes", "--content", "--roster", "--addr", "--allow-origin", "--open-domain",
+		"--postgres", "--rate-limit", "--rate-burst", "--grace-days", "--quiet", "--base-url", "default .trainlog", "DATA/staff.csv",
+		"127.0.0.1:8090", "TRAINLOG_ADMIN_TOKEN", "admin-token", "id,name,email,role,start_date", "invite", "token"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+	if code, out2, _ := runCmd(t, "serve", "-h"); code != 0 || out2 != out {
+		t.Errorf("serve -h: exit %d", code)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"serv"}, 2, `there is no command "serv"`},
+		{[]string{"--adr", "x"}, 2, "flag provided but not defined: -adr"},
+		{[]string{"token"}, 2, "give exactly one roster id"},
+		{[]string{"token", "A", "B"}, 2, "give exactly one roster id"},
+		{[]string{"invite", "extra"}, 2, `unexpected "extra"`},
+		{[]string{"serve", "--roster", filepath.Join(os.TempDir(), "no-such-staff.csv"), "--quizzes", quizzes, "--content", content, "--data", "DATA"}, 1, "cannot read the staff roster"},
+	}
+	for _, tt := range tests {
+		if tt.args[len(tt.args)-1] == "DATA" {
+			tt.args[len(tt.args)-1] = t.TempDir()
+		}
+		code, _, errOut := runCmd(t, tt.args...)
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d %q; want %d with %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+	}
+}
+
+func TestInviteAndToken(t *testing.T) {
+	data := t.TempDir()
+	code, out, errOut := runCmd(t, "invite", "--data", data, "--roster", roster, "--base-url", "https://www.oakfield.example/")
+	if code != 0 {
+		t.Fatalf("invite: exit %d %s", code, errOut)
+	}
+	if !strings.Contains(errOut, filepath.Join(data, "hmac.key")) {
+		t.Errorf("first invite does not say a key was made: %q", errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 18 || strings.Join(rows[0], ",") != "id,name,email,link" {
+		t.Fatalf("invite printed %d rows, header %v", len(rows), rows[0])
+	}
+	link := regexp.MustCompile(`^https://www\.oakfield\.example/staff/training/\?t=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$`)
+	for _, r := range rows[1:] {
+		if !link.MatchString(r[3]) {
+			t.Errorf("link %q is not BASE/staff/training/?t=TOKEN", r[3])
+		}
+	}
+	code, tok, _ := runCmd(t, "token", "--data", data, "--roster", roster, "HMARSH")
+	if code != 0 || !strings.HasSuffix(rows[1][3], "?t="+strings.TrimSpace(tok)) || rows[1][0] != "HMARSH" {
+		t.Errorf("token HMARSH = %q (exit %d); invite gave %s", tok, code, rows[1][3])
+	}
+	// Flags after the id work too.
+	if code, tok2, _ := runCmd(t, "token", "HMARSH", "--data", data, "--roster", roster); code != 0 || tok2 != tok {
+		t.Errorf("token with flags after the id: %q", tok2)
+	}
+	code, _, errOut = runCmd(t, "token", "--data", data, "--roster", roster, "hmarsh")
+	if code != 1 || !strings.Contains(errOut, `no one on the roster`) || !strings.Contains(errOut, "case-sensitive") {
+		t.Errorf("unknown id: exit %d %q", code, errOut)
+	}
+}
+
+// proc is a running trainlog binary.
+type proc struct {
+	cmd    *exec.Cmd
+	url    string
+	stderr *bytes.Buffer
+	done   chan error
+}
+
+func start(t *testing.T, data string, extra ...string) *proc {
+	t.Helper()
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--quizzes", quizzes, "--content", content,
+		"--roster", roster, "--rate-limit", "0", "--quiet"}, extra...)
+	cmd := exec.Command(binary, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		re := regexp.MustCompile(`listening on (http://\S+)`)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	go func() { p.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-p.done
+	})
+	select {
+	case p.url = <-found:
+	case err := <-p.done:
+		t.Fatalf("trainlog exited early: %v\n%s", err, p.stderr)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("trainlog did not start:\n%s", p.stderr)
+	}
+	return p
+}
+
+func tokenFor(t *testing.T, data, id string) string {
+	t.Helper()
+	code, out, errOut := runCmd(t, "token", "--data", data, "--roster", roster, id)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	return strings.TrimSpace(out)
+}
+
+var client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+
+func post(url, attempt, tok string) (int, []byte, error) {
+	body := fmt.Sprintf(`{"attempt_id":%q,"quiz":"online-safety","answers":[[1],[0,2],[1],[1]],"token":%q}`, attempt, tok)
+	res, err := client.Post(url+"/api/v1/completions", "application/json", strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}
+
+// storedAttempts reads every attempt id through the admin CSV.
+func storedAttempts(t *testing.T, url, data string) map[string]int {
+	t.Helper()
+	admin, err := os.ReadFile(filepath.Join(data, "admin-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", url+"/api/v1/completions.csv", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(admin)))
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	rows, err := csv.NewReader(res.Body).ReadAll()
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("CSV: %d %v", res.StatusCode, err)
+	}
+	col := -1
+	for i, h := range rows[0] {
+		if h == "attempt_id" {
+			col = i
+		}
+	}
+	seen := map[string]int{}
+	for _, r := range rows[1:] {
+		seen[r[col]]++
+	}
+	return seen
+}
+
+func TestGracefulShutdownAnswersAndExits(t *testing.T) {
+	data := t.TempDir()
+	p := start(t, data)
+	tok := tokenFor(t, data, "OEVANS")
+	if code, body, err := post(p.url, "graceful-0001", tok); err != nil || code != 201 {
+		t.Fatalf("%d %s %v", code, body, err)
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v\n%s", err, p.stderr)
+		}
+		p.done <- err // for the cleanup
+	case <-time.After(15 * time.Second):
+		t.Fatal("trainlog did not stop after SIGTERM")
+	}
+}
+
+// TestKillLosesNoAcknowledgedCompletion kills trainlog with SIGKILL while
+// many clients are submitting, three times over, and checks that every
+// attempt that got a 2xx is in the store exactly once afterwards.
+func TestKillLosesNoAcknowledgedCompletion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills a real process under load")
+	}
+	data := t.TempDir()
+	tok := tokenFor(t, data, "HMARSH")
+	acked := map[string]bool{}
+	var mu sync.Mutex
+	var next atomic.Int64
+
+	for round := 0; round < 3; round++ {
+		p := start(t, data)
+		ctx, stop := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		var got atomic.Int64
+		for w := 0; w < 32; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for ctx.Err() == nil {
+					id := fmt.Sprintf("crash-%06d", next.Add(1))
+					code, _, err := post(p.url, id, tok)
+					if err == nil && code/100 == 2 {
+						mu.Lock()
+						acked[id] = true
+						mu.Unlock()
+						got.Add(1)
+					} else if err == nil && code != 0 {
+						t.Errorf("%s: status %d", id, code)
+					}
+				}
+			}()
+		}
+		// Kill mid-stream, once a good number of completions are through.
+		deadline := time.Now().Add(20 * time.Second)
+		for got.Load() < int64(300*(round+1)) && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		p.cmd.Process.Signal(syscall.SIGKILL)
+		err := <-p.done
+		p.done <- err
+		stop()
+		wg.Wait()
+		if got.Load() == 0 {
+			t.Fatalf("round %d: no completion was acknowledged before the kill:\n%s", round, p.stderr)
+		}
+	}
+
+	p := start(t, data)
+	stored := storedAttempts(t, p.url, data)
+	missing := 0
+	for id := range acked {
+		if stored[id] == 0 {
+			missing++
+			if missing < 10 {
+				t.Errorf("acknowledged attempt %s is not stored", id)
+			}
+		}
+	}
+	for id, n := range stored {
+		if n != 1 {
+			t.Errorf("attempt %s stored %d times", id, n)
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d of %d acknowledged attempts lost", missing, len(acked))
+	}
+	t.Logf("%d attempts acknowledged across 3 SIGKILLs, %d stored (some unacknowledged ones made it to disk too)", len(acked), len(stored))
+
+	// A page resending after the crash gets its original answer, not a new record.
+	var one string
+	for id := range acked {
+		one = id
+		break
+	}
+	code, body, err := post(p.url, one, tok)
+	if err != nil || code != 200 {
+		t.Fatalf("resend of %s after restart: %d %s %v", one, code, body, err)
+	}
+	var reply map[string]any
+	json.Unmarshal(body, &reply)
+	if reply["certificate"] == nil {
+		t.Errorf("resend answer lacks the certificate: %s", body)
+	}
+}
