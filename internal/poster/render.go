@@ -169,8 +169,10 @@ const measureJS = `(async () => {
 })()`
 
 // Render loads one poster page at url, measures it in print, and unless the
-// rules overflow, prints it to PDF and takes its preview image.
-func (b *Browser) Render(ctx context.Context, url string) (*Page, error) {
+// rules overflow, prints it to PDF and takes its preview image. widthMM and
+// heightMM are the sheet's size; the window is made that size, so the
+// preview is the whole sheet.
+func (b *Browser) Render(ctx context.Context, url string, widthMM, heightMM float64) (*Page, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	// The tab's context, bounded by ctx.
@@ -181,7 +183,13 @@ func (b *Browser) Render(ctx context.Context, url string) (*Page, error) {
 
 	// Print media for the layout and the preview: the toolbar is hidden and
 	// the sheet sits at the top left, as on paper.
+	px := func(mm float64) int64 { return int64(math.Ceil(mm / 25.4 * 96)) }
 	setup := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+			Width: px(widthMM), Height: px(heightMM), DeviceScaleFactor: 1,
+		}); err != nil {
+			return err
+		}
 		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
 		return err
 	})
@@ -197,21 +205,12 @@ func (b *Browser) Render(ctx context.Context, url string) (*Page, error) {
 		return out, nil
 	}
 
-	w, h := math.Ceil(m.Width), math.Ceil(m.Height)
 	shot := func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
-		if _, err := cdp.Call(ctx, t, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
-			Width: int64(w), Height: int64(h), DeviceScaleFactor: 1,
-		}); err != nil {
-			return nil, err
-		}
 		res, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
-			Format: page.CaptureScreenshotFormatPng,
-			Clip:   &page.Viewport{X: 0, Y: 0, Width: m.Width, Height: m.Height, Scale: PreviewWidth / m.Width},
+			Format:                page.CaptureScreenshotFormatPng,
+			Clip:                  &page.Viewport{X: 0, Y: 0, Width: m.Width, Height: m.Height, Scale: PreviewWidth / m.Width},
+			CaptureBeyondViewport: ptr(true), // should the sheet be taller than the window after all
 		})
-		if err != nil {
-			return nil, err
-		}
-		_, err = cdp.Call(ctx, t, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
 		return res.Data, err
 	}
 	if out.Preview, err = chromedp.Run(tab, shot); err != nil {
@@ -276,3 +275,5 @@ func indent(s string) string {
 	}
 	return "\n    " + string(bytes.ReplaceAll([]byte(s), []byte("\n"), []byte("\n    ")))
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -127,20 +127,13 @@ func Build(ctx context.Context, opt Options) ([]string, error) {
 	}
 
 	start := time.Now()
-	srv, base, err := serve(opt.Dest, entries[0].Base)
+	pages, err := RenderAll(ctx, b, opt.Dest, entries)
 	if err != nil {
 		return nil, err
 	}
-	defer srv.Close()
 	var fails []string
-	for _, e := range entries {
-		p := byFile[e.File]
-		pctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		out, err := b.Render(pctx, base+strings.TrimPrefix(e.Page, e.Base))
-		cancel()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", e.File, err)
-		}
+	for i, e := range entries {
+		p, out := byFile[e.File], pages[i]
 		if msg := fitProblem(p, e, out.Measure); msg != "" {
 			fails = append(fails, msg)
 			continue
@@ -162,6 +155,40 @@ func Build(ctx context.Context, opt Options) ([]string, error) {
 		return nil, errors.New(strings.Join(fails, "\n"))
 	}
 	return []string{fmt.Sprintf("Posters: %d PDFs and previews made in %s.", len(entries), time.Since(start).Round(10*time.Millisecond))}, nil
+}
+
+// RenderAll serves the built site in dest to the browser and renders each
+// entry's poster page in it, in order.
+func RenderAll(ctx context.Context, b *Browser, dest string, entries []Entry) ([]*Page, error) {
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	srv, base, err := serve(dest, entries[0].Base)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	pages := make([]*Page, len(entries))
+	for i, e := range entries {
+		pctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		w, h := sheetMM(e.Paper, e.Orientation)
+		pages[i], err = b.Render(pctx, base+strings.TrimPrefix(e.Page, e.Base), w, h)
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.File, err)
+		}
+	}
+	return pages, nil
+}
+
+// sheetMM is the size of a sheet of paper; A4 portrait when unknown (the
+// page is measured anyway).
+func sheetMM(paper, orientation string) (w, h float64) {
+	p := &Poster{Paper: strings.ToUpper(paper), Orientation: strings.ToLower(orientation)}
+	if _, ok := papers[p.Paper]; !ok {
+		p.Paper = "A4"
+	}
+	return p.Size()
 }
 
 // fitProblem says what is wrong with a poster's layout, or "".
