@@ -101,6 +101,7 @@ type Page struct {
 	Measure Measure
 	PDF     []byte // nil when the rules did not fit
 	Preview []byte // PNG, PreviewWidth wide; nil when the rules did not fit
+	cached  bool   // from the cache: it fitted when it was rendered
 }
 
 // Measure is the layout of a poster page in print, in CSS pixels (1/96 in).

@@ -104,39 +104,65 @@ func Build(ctx context.Context, opt Options) ([]string, error) {
 		}
 	}
 
+	start := time.Now()
 	b := opt.Browser
+	c := &cache{}
+	chromium := ""
 	if b == nil {
-		path := opt.Chromium
+		chromium = opt.Chromium
 		var why error
-		switch path {
+		switch chromium {
 		case "none":
 			why = errors.New("the build was asked not to use a browser")
 		case "":
-			path, why = FindChromium()
-		}
-		if why == nil {
-			b, why = StartBrowser(path)
+			chromium, why = FindChromium()
 		}
 		if why != nil {
-			if err := stripOutputs(opt.Dest); err != nil {
-				return nil, err
-			}
-			return []string{fmt.Sprintf("Posters: PDFs and previews skipped, and the fit of each poster on its sheet not checked: %v. The %d poster pages still print from any browser.", why, len(entries))}, nil
+			return skipped(opt.Dest, why, len(entries))
 		}
-		defer b.Close()
+		c = openCache(chromium)
 	}
 
-	start := time.Now()
-	pages, err := RenderAll(ctx, b, opt.Dest, entries)
-	if err != nil {
-		return nil, err
+	// What did not change since it was last rendered comes from the cache.
+	pages := make([]*Page, len(entries))
+	keys := make([]string, len(entries))
+	var todo []Entry
+	var todoAt []int
+	for i, e := range entries {
+		keys[i] = c.key(opt.Dest, e)
+		if pdf, png, ok := c.get(keys[i]); ok {
+			pages[i] = &Page{PDF: pdf, Preview: png, cached: true}
+			continue
+		}
+		todo = append(todo, e)
+		todoAt = append(todoAt, i)
 	}
+	if len(todo) > 0 {
+		if b == nil {
+			var err error
+			if b, err = StartBrowser(chromium); err != nil {
+				return skipped(opt.Dest, err, len(entries))
+			}
+			defer b.Close()
+		}
+		rendered, err := RenderAll(ctx, b, opt.Dest, todo)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range todoAt {
+			pages[i] = rendered[j]
+		}
+	}
+
 	var fails []string
 	for i, e := range entries {
 		p, out := byFile[e.File], pages[i]
-		if msg := fitProblem(p, e, out.Measure); msg != "" {
-			fails = append(fails, msg)
-			continue
+		if !out.cached {
+			if msg := fitProblem(p, e, out.Measure); msg != "" {
+				fails = append(fails, msg)
+				continue
+			}
+			c.put(keys[i], out.PDF, out.Preview)
 		}
 		for _, f := range []struct {
 			url  string
@@ -154,7 +180,20 @@ func Build(ctx context.Context, opt Options) ([]string, error) {
 	if len(fails) > 0 {
 		return nil, errors.New(strings.Join(fails, "\n"))
 	}
-	return []string{fmt.Sprintf("Posters: %d PDFs and previews made in %s.", len(entries), time.Since(start).Round(10*time.Millisecond))}, nil
+	took := time.Since(start).Round(10 * time.Millisecond)
+	if n := len(entries) - len(todo); n > 0 {
+		return []string{fmt.Sprintf("Posters: %d PDFs and previews in %s (%d unchanged, from the cache in %s).", len(entries), took, n, c.dir)}, nil
+	}
+	return []string{fmt.Sprintf("Posters: %d PDFs and previews made in %s.", len(entries), took)}, nil
+}
+
+// skipped is the end of a build with no browser: the pages stay, the links
+// to files that were not made go, and a note says why.
+func skipped(dest string, why error, n int) ([]string, error) {
+	if err := stripOutputs(dest); err != nil {
+		return nil, err
+	}
+	return []string{fmt.Sprintf("Posters: PDFs and previews skipped, and the fit of each poster on its sheet not checked: %v. The %d poster pages still print from any browser.", why, n)}, nil
 }
 
 // RenderAll serves the built site in dest to the browser and renders each
@@ -296,6 +335,22 @@ func outPath(dest string, e Entry, url string) (string, error) {
 		return "", fmt.Errorf("%s: the poster layout asked for %s, which is not in the poster page's own folder", e.File, url)
 	}
 	return path, nil
+}
+
+// outPagePath is the HTML file of a poster page inside dest.
+func outPagePath(dest string, e Entry) (string, error) {
+	rel := strings.TrimPrefix(e.Page, e.Base)
+	if rel == e.Page && e.Base != "/" {
+		return "", fmt.Errorf("%s: the page %s is not under the site's address %s", e.File, e.Page, e.Base)
+	}
+	p := filepath.Join(dest, filepath.FromSlash(strings.TrimPrefix(rel, "/")))
+	if strings.HasSuffix(e.Page, "/") {
+		p = filepath.Join(p, "index.html")
+	}
+	if r, err := filepath.Rel(dest, p); err != nil || strings.HasPrefix(r, "..") {
+		return "", fmt.Errorf("%s: the page %s is outside the site", e.File, e.Page)
+	}
+	return p, nil
 }
 
 // serve serves the built site on a loopback port for the browser, under

@@ -1,12 +1,14 @@
 package poster_test
 
-// The poster step as part of a whole build of a copy of the example school:
-// a poster whose rules spill off its sheet stops the build, naming the poster
-// and the rule; without a browser the build still publishes, once says why
+// The poster step as part of whole builds of a copy of the example school:
+// posters rendered once and then taken from the cache until they change; a
+// poster whose rules spill off its sheet stops the build, naming the poster
+// and the rule; without a browser the build still publishes, says once why
 // there are no PDFs, and links to none. (The example school's own PDFs are
 // checked in e2e/posters_test.go.)
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -44,55 +46,116 @@ func exampleSite(t *testing.T) string {
 	return dir
 }
 
-func TestRuleThatSpillsFailsTheBuild(t *testing.T) {
+// Builds of one site in a row, as in `policysite serve`: the first renders
+// every poster; the next takes them all from the cache; after a change only
+// the changed poster is rendered again, and a poster whose rules spill off
+// its sheet fails the build, naming the poster, the rule and its line, and
+// keeping the last good site.
+func TestBuildPosters(t *testing.T) {
+	t.Setenv("POLICYSITE_CACHE", t.TempDir())
 	src := exampleSite(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	pdf := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(dest, "posters", name, name+".pdf"))
+		if err != nil {
+			t.Fatalf("no PDF for %s: %v", name, err)
+		}
+		return b
+	}
+	note := func(res *build.Result) string {
+		for _, n := range res.Notes {
+			if strings.HasPrefix(n, "Posters:") {
+				return n
+			}
+		}
+		t.Fatalf("no note about the posters; notes: %q", res.Notes)
+		return ""
+	}
+
+	// 1. Every poster rendered.
+	res, err := build.Site(build.Options{Source: src, Dest: dest})
+	if err != nil {
+		t.Fatalf("first build: %v", err)
+	}
+	if n := note(res); !strings.HasPrefix(n, "Posters: 5 PDFs and previews made in ") {
+		t.Errorf("first build: note %q, want all 5 posters made", n)
+	}
+	first := pdf("ks2-a4-en")
+
+	// 2. Nothing changed: all from the cache, the same files.
+	res, err = build.Site(build.Options{Source: src, Dest: dest})
+	if err != nil {
+		t.Fatalf("second build: %v", err)
+	}
+	if n := note(res); !strings.Contains(n, "(5 unchanged, from the cache") {
+		t.Errorf("second build, nothing changed: note %q, want all 5 from the cache", n)
+	}
+	if !bytes.Equal(pdf("ks2-a4-en"), first) {
+		t.Errorf("second build: ks2-a4-en.pdf differs from the first build's, with nothing changed")
+	}
+
+	// 3. One poster changed, one added whose rules spill.
+	ks2 := filepath.Join(src, "content", "posters", "ks2-a4-en.md")
+	old, _ := os.ReadFile(ks2)
+	os.WriteFile(ks2, bytes.Replace(old, []byte(`title: "Our rules for using the internet"`), []byte(`title: "Our internet rules"`), 1), 0o644)
 	const bodyLine = 8
 	var b strings.Builder
 	b.WriteString("---\ntitle: \"Too many rules\"\nkey_stage: KS1\npaper: A4\norientation: portrait\nlanguage: en\n---\n")
 	for i := 1; i <= 14; i++ {
 		fmt.Fprintf(&b, "- :padlock: Rule number %d: I keep my password secret from everyone.\n", i)
 	}
-	if err := os.WriteFile(filepath.Join(src, "content", "posters", "too-long.md"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// The last good site must stay as it was.
-	dest := filepath.Join(t.TempDir(), "public")
-	os.MkdirAll(dest, 0o755)
+	tooLong := filepath.Join(src, "content", "posters", "too-long.md")
+	os.WriteFile(tooLong, []byte(b.String()), 0o644)
 	os.WriteFile(filepath.Join(dest, "last-good.txt"), []byte("yes"), 0o644)
 
-	_, err := build.Site(build.Options{Source: src, Dest: dest})
+	_, err = build.Site(build.Options{Source: src, Dest: dest})
 	if err == nil {
 		t.Fatal("the build succeeded with a poster of 14 long KS1 rules on A4: want it to fail, naming the poster")
 	}
 	msg := err.Error()
-	m := regexp.MustCompile(`content/posters/too-long\.md: the poster does not fit on one A4 portrait sheet: rule (\d+) of 14 and the (\d+) rules? after it would spill .*\(content/posters/too-long\.md:(\d+)\)\. To fix it, .*A3`).FindStringSubmatch(msg)
 	t.Logf("the build said:\n%s", msg)
+	m := regexp.MustCompile(`content/posters/too-long\.md: the poster does not fit on one A4 portrait sheet: rule (\d+) of 14 and the (\d+) rules? after it would spill .*\(content/posters/too-long\.md:(\d+)\)\. To fix it, .*A3`).FindStringSubmatch(msg)
 	if m == nil {
 		t.Fatalf("build error does not name the poster, the rule and its line, and say how to fix it:\n%s", msg)
 	}
-	first, _ := strconv.Atoi(m[1])
+	firstOff, _ := strconv.Atoi(m[1])
 	after, _ := strconv.Atoi(m[2])
 	line, _ := strconv.Atoi(m[3])
-	if first < 2 || first+after != 14 {
-		t.Errorf("rule %d and %d after it: want the first rule off the sheet, and the count of those after it to add up to 14", first, after)
+	if firstOff < 2 || firstOff+after != 14 {
+		t.Errorf("rule %d and %d after it: want the first rule off the sheet, and the count of those after it to add up to 14", firstOff, after)
 	}
-	if line != bodyLine+first-1 {
-		t.Errorf("rule %d is on line %d of the file, the message says line %d", first, bodyLine+first-1, line)
+	if line != bodyLine+firstOff-1 {
+		t.Errorf("rule %d is on line %d of the file, the message says line %d", firstOff, bodyLine+firstOff-1, line)
 	}
-	if !strings.Contains(msg, fmt.Sprintf("“Rule number %d:", first)) {
-		t.Errorf("the message does not quote rule %d:\n%s", first, msg)
+	if !strings.Contains(msg, fmt.Sprintf("“Rule number %d:", firstOff)) {
+		t.Errorf("the message does not quote rule %d:\n%s", firstOff, msg)
 	}
-	// Only this poster fails: the example school's own fit.
-	if strings.Contains(msg, "ks1-a4-en") || strings.Contains(msg, "ks2-a4-en") {
-		t.Errorf("the message names example posters that fit:\n%s", msg)
+	if strings.Count(msg, "content/posters/") != 2 { // the poster, and the rule's place in it
+		t.Errorf("the message names other posters than too-long.md, which fit:\n%s", msg)
 	}
-	entries, _ := os.ReadDir(dest)
-	if len(entries) != 1 || entries[0].Name() != "last-good.txt" {
-		t.Errorf("after the failed build, %s holds %v, want the last good site (last-good.txt) untouched", dest, names(entries))
+	if _, err := os.Stat(filepath.Join(dest, "last-good.txt")); err != nil {
+		t.Errorf("the failed build replaced the last good site: %v", err)
+	}
+	if !bytes.Equal(pdf("ks2-a4-en"), first) {
+		t.Errorf("the failed build changed the published ks2-a4-en.pdf")
 	}
 	siblings, _ := os.ReadDir(filepath.Dir(dest))
 	if len(siblings) != 1 {
 		t.Errorf("the failed build left %v beside the site folder", names(siblings))
+	}
+
+	// 4. The spilling poster gone: the changed poster was rendered by the
+	// failed build and comes from the cache too, with its new title.
+	os.Remove(tooLong)
+	res, err = build.Site(build.Options{Source: src, Dest: dest})
+	if err != nil {
+		t.Fatalf("fourth build: %v", err)
+	}
+	if n := note(res); !strings.Contains(n, "(5 unchanged, from the cache") {
+		t.Errorf("fourth build: note %q, want all 5 from the cache", n)
+	}
+	if bytes.Equal(pdf("ks2-a4-en"), first) {
+		t.Errorf("ks2-a4-en.pdf is the same as before its title changed")
 	}
 }
 
