@@ -42,18 +42,26 @@ func FindChromium() (string, error) {
 	return "", errors.New("no Chromium found (install chromium, or set CHROMIUM to the path of a Chromium or Chrome)")
 }
 
-// Browser is one headless Chromium that renders posters, one tab at a time.
+// Browser is one headless Chromium that renders posters, in up to Tabs
+// tabs at once.
 type Browser struct {
-	ctx    context.Context // the tab
+	ctx    context.Context // the first tab, which the browser lives as long as
 	cancel []context.CancelFunc
 	out    syncBuffer
+	tabs   chan context.Context // idle tabs
 	mu     sync.Mutex
+	opened int
 }
+
+// Tabs is how many posters one browser renders at the same time: a page
+// mostly waits on its files and on the browser's other processes, so two
+// tabs keep two cores busy.
+const Tabs = 2
 
 // StartBrowser starts Chromium at execPath and opens the tab posters are
 // rendered in. Close it when done.
 func StartBrowser(execPath string) (*Browser, error) {
-	b := &Browser{}
+	b := &Browser{tabs: make(chan context.Context, Tabs)}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(execPath),
 		chromedp.Headless,
@@ -83,11 +91,44 @@ func StartBrowser(execPath string) (*Browser, error) {
 		b.Close()
 		return nil, fmt.Errorf("starting %s failed: %v%s", execPath, err, indent(tail(out, 800)))
 	}
+	b.tabs <- ctx
+	b.opened = 1
 	return b, nil
+}
+
+// tab returns an idle tab, opening a new one while fewer than Tabs are open.
+func (b *Browser) tab(ctx context.Context) (context.Context, error) {
+	select {
+	case t := <-b.tabs:
+		return t, nil
+	default:
+	}
+	b.mu.Lock()
+	if b.opened < Tabs {
+		b.opened++
+		b.mu.Unlock()
+		t, cancel := chromedp.NewContext(b.ctx)
+		b.mu.Lock()
+		b.cancel = append(b.cancel, cancel)
+		b.mu.Unlock()
+		if err := chromedp.Do(t); err != nil {
+			return nil, fmt.Errorf("opening a tab: %w", err)
+		}
+		return t, nil
+	}
+	b.mu.Unlock()
+	select {
+	case t := <-b.tabs:
+		return t, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Close ends the browser.
 func (b *Browser) Close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	for i := len(b.cancel) - 1; i >= 0; i-- {
 		b.cancel[i]()
 	}
@@ -174,10 +215,13 @@ const measureJS = `(async () => {
 // heightMM are the sheet's size; the window is made that size, so the
 // preview is the whole sheet.
 func (b *Browser) Render(ctx context.Context, url string, widthMM, heightMM float64) (*Page, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	t, err := b.tab(ctx)
+	if err != nil {
+		return nil, b.err(ctx, "loading "+url, err)
+	}
+	defer func() { b.tabs <- t }()
 	// The tab's context, bounded by ctx.
-	tab, cancel := context.WithCancel(b.ctx)
+	tab, cancel := context.WithCancel(t)
 	defer cancel()
 	stop := context.AfterFunc(ctx, cancel)
 	defer stop()

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/html"
@@ -208,13 +209,28 @@ func RenderAll(ctx context.Context, b *Browser, dest string, entries []Entry) ([
 	}
 	defer srv.Close()
 	pages := make([]*Page, len(entries))
-	for i, e := range entries {
-		pctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		w, h := sheetMM(e.Paper, e.Orientation)
-		pages[i], err = b.Render(pctx, base+strings.TrimPrefix(e.Page, e.Base), w, h)
-		cancel()
+	errs := make([]error, len(entries))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(Tabs, len(entries)) {
+		wg.Go(func() {
+			for i := range next {
+				e := entries[i]
+				pctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+				w, h := sheetMM(e.Paper, e.Orientation)
+				pages[i], errs[i] = b.Render(pctx, base+strings.TrimPrefix(e.Page, e.Base), w, h)
+				cancel()
+			}
+		})
+	}
+	for i := range entries {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", e.File, err)
+			return nil, fmt.Errorf("%s: %w", entries[i].File, err)
 		}
 	}
 	return pages, nil
