@@ -51,6 +51,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	go srv.Watch(ctx)
 
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	hs.RegisterOnShutdown(srv.StopEvents)
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 3*time.Second)

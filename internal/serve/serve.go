@@ -49,6 +49,10 @@ type Server struct {
 
 	subsMu sync.Mutex
 	subs   map[chan string]struct{}
+	// stop ends the open live-reload streams, which would otherwise keep
+	// an HTTP server's shutdown waiting for as long as a tab is open.
+	stop     chan struct{}
+	stopOnce sync.Once
 }
 
 // New makes a server and runs the first build. A failing first build is not
@@ -69,13 +73,20 @@ func New(opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opt: opt, workDir: work, subs: map[chan string]struct{}{}}
+	s := &Server{opt: opt, workDir: work, subs: map[chan string]struct{}{}, stop: make(chan struct{})}
 	s.Rebuild()
 	return s, nil
 }
 
-// Close removes the preview's temporary files.
-func (s *Server) Close() error { return os.RemoveAll(s.workDir) }
+// StopEvents ends every live-reload stream; call it before shutting the
+// HTTP server down.
+func (s *Server) StopEvents() { s.stopOnce.Do(func() { close(s.stop) }) }
+
+// Close ends the live-reload streams and removes the preview's files.
+func (s *Server) Close() error {
+	s.StopEvents()
+	return os.RemoveAll(s.workDir)
+}
 
 // Rebuild builds the site once more and tells open pages about it.
 func (s *Server) Rebuild() error {
@@ -171,6 +182,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-s.stop:
 			return
 		case <-keep.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
