@@ -35,6 +35,7 @@ import (
 	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/policysite/policysite/internal/poster"
 )
@@ -555,9 +556,9 @@ func TestPostersIndex(t *testing.T) {
 			t.Errorf("the language switcher has no link %q (lang=%s) to #posters-%s; it has %+v", text, lang, lang, links)
 		}
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav.poster-switcher a[href="#posters-pl"]`))); err != nil {
-		t.Fatalf("clicking Polski: %v", err)
-	}
+	// The keyboard, not the mouse: the site scrolls smoothly, and a click
+	// aimed while the page still moves can miss.
+	pressEnter(t, ctx, `nav.poster-switcher a[href="#posters-pl"]`, "Polski")
 	if !waitFor(ctx, `location.hash === "#posters-pl"`, 5*time.Second) {
 		t.Fatal("clicking Polski did not go to #posters-pl")
 	}
@@ -567,9 +568,7 @@ func TestPostersIndex(t *testing.T) {
 		t.Errorf("after choosing Polski, the index shows %+v, want only the Polish poster /posters/ks1-a4-pl/", shown)
 	}
 	axe(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav.poster-switcher a[href="#posters"]`))); err != nil {
-		t.Fatalf("clicking All languages: %v", err)
-	}
+	pressEnter(t, ctx, `nav.poster-switcher a[href="#posters"]`, "All languages")
 	if !waitFor(ctx, `document.querySelectorAll(".poster-card").length === [...document.querySelectorAll(".poster-card")].filter(c => c.offsetParent !== null).length`, 5*time.Second) {
 		t.Errorf("after choosing All languages, not every poster shows again: %+v", eval[[]card](t, ctx, cardsJS))
 	}
@@ -578,12 +577,21 @@ func TestPostersIndex(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('.poster-card-title a[href$="/ks1-a4-ur/"]').setAttribute("data-e2e", "ur")`)); err != nil {
 		t.Fatal(err)
 	}
-	clickAndLoad(t, ctx, `[data-e2e="ur"]`, "the Urdu poster's title")
-	if got := eval[string](t, ctx, `location.pathname`); got != "/posters/ks1-a4-ur/" {
-		t.Fatalf("the Urdu poster's title led to %s", got)
+	pressEnter(t, ctx, `[data-e2e="ur"]`, "the Urdu poster's title")
+	if !waitFor(ctx, `location.pathname === "/posters/ks1-a4-ur/" && document.readyState === "complete"`, 10*time.Second) {
+		t.Fatalf("the Urdu poster's title led to %s, want /posters/ks1-a4-ur/", eval[string](t, ctx, `location.pathname`))
 	}
 	back := eval[string](t, ctx, `(document.querySelector(".poster-toolbar a[href$='/staff/posters/']") || {}).textContent || ""`)
 	if back == "" {
 		t.Errorf("the poster page has no link back to the posters index")
+	}
+}
+
+// pressEnter moves the keyboard focus to the element selector matches and
+// presses Enter, as a keyboard user follows a link.
+func pressEnter(t *testing.T, ctx context.Context, selector, what string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(selector)), chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatalf("on %s, pressing Enter on %s: %v", here(ctx), what, err)
 	}
 }
