@@ -104,7 +104,7 @@ func Site(opt Options) (*Result, error) {
 		return nil, err
 	}
 	// Posters: fit check, PDFs and previews, written beside their pages.
-	notes, err := poster.Build(context.Background(), poster.Options{Source: opt.Source, Dest: tmp, Log: opt.Log})
+	notes, err := poster.Build(context.Background(), poster.Options{Source: opt.Source, Dest: tmp})
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"net"
@@ -35,10 +34,9 @@ type Options struct {
 	// Chromium is the browser to print with; "" finds one (FindChromium),
 	// and "none" makes no PDFs, as if there were no browser.
 	Chromium string
-	// Browser, when set, is used instead of starting a Chromium (tests and
-	// benchmarks share one).
+	// Browser, when set, is used instead of starting a Chromium, and
+	// nothing is taken from or put in the cache.
 	Browser *Browser
-	Log     io.Writer
 }
 
 // Entry is what the poster layout tells the build about one poster page.
@@ -61,6 +59,10 @@ type Entry struct {
 // spilled; the others get a PDF and a PNG preview beside their page. Without
 // a browser the pages are left to print from any browser, the links to PDFs
 // and previews are taken out of the site, and a note says why.
+//
+// A poster whose page, stylesheet, icons, browser and fonts are all as they
+// were when it was last rendered is taken from the cache (see cache.go), so
+// a rebuild with unchanged posters starts no browser.
 //
 // It returns notes for the build's summary. An error means the site must
 // not be published; Dest may then hold some of the files.
