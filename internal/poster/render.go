@@ -252,9 +252,9 @@ func (b *Browser) Render(ctx context.Context, url string, widthMM, heightMM floa
 
 	shot := func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
 		res, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
-			Format:                page.CaptureScreenshotFormatPng,
-			Clip:                  &page.Viewport{X: 0, Y: 0, Width: m.Width, Height: m.Height, Scale: PreviewWidth / m.Width},
-			CaptureBeyondViewport: ptr(true), // should the sheet be taller than the window after all
+			Format: page.CaptureScreenshotFormatPng,
+			// The window is the sheet's size, so the sheet is all in view.
+			Clip: &page.Viewport{X: 0, Y: 0, Width: m.Width, Height: m.Height, Scale: PreviewWidth / m.Width},
 		})
 		return res.Data, err
 	}
@@ -320,5 +320,3 @@ func indent(s string) string {
 	}
 	return "\n    " + string(bytes.ReplaceAll([]byte(s), []byte("\n"), []byte("\n    ")))
 }
-
-func ptr[T any](v T) *T { return &v }
