@@ -34,6 +34,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -669,7 +670,8 @@ func (s *Site) Advice(p *Poster) []Problem {
 				n, p.KeyStage, max, used))
 		}
 	}
-	if t := p.Translates; t != nil {
+	unknown := slices.ContainsFunc(p.Rules, func(r Rule) bool { return !contains(s.Icons, r.Icon) })
+	if t := p.Translates; t != nil && !unknown { // a misspelt icon is an error of its own
 		orig, probs := s.rulesAt(p.File, t)
 		if len(probs) == 0 && len(orig) > 0 {
 			if msg := drift(orig, p.Rules); msg != "" {
