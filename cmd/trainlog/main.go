@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -54,6 +55,8 @@ serve:
   --grace-days N        days a new starter has from their start_date before a quiz they have
                         not passed shows as "never" (default 28)
   --quiet               do not log each request (errors are still logged)
+  --debug-addr HOST:PORT  serve Go's profiler (/debug/pprof/) on this separate address, for
+                        performance work; keep it on 127.0.0.1
 
 invite:
   --base-url URL        the site's address (default http://127.0.0.1:1313, policysite serve);
@@ -148,6 +151,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv func(string) string) 
 	burst := fs.Int("rate-burst", 100, "")
 	grace := fs.Int("grace-days", 28, "")
 	quiet := fs.Bool("quiet", false, "")
+	debugAddr := fs.String("debug-addr", "", "")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -191,6 +195,15 @@ func serve(args []string, stdout, stderr io.Writer, getenv func(string) string) 
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if *debugAddr != "" {
+		dbg, err := net.Listen("tcp", *debugAddr)
+		if err != nil {
+			return fmt.Errorf("cannot listen on --debug-addr %s: %w", *debugAddr, err)
+		}
+		// net/http/pprof registers itself on the default mux, which nothing
+		// else here uses.
+		go http.Serve(dbg, http.DefaultServeMux)
 	}
 	fmt.Fprintf(stdout, "trainlog is listening on http://%s (report page: http://%s/api/report)\n", ln.Addr(), ln.Addr())
 

@@ -2,7 +2,6 @@ package quiz
 
 import (
 	"fmt"
-	"sort"
 )
 
 // Result is the server's own grading of one submission.
@@ -73,29 +72,36 @@ func (qu *Question) checkChosen(num int, chosen []int) error {
 	if len(chosen) > n {
 		return &AnswerError{Question: num, Message: fmt.Sprintf("got %d choices but the question has only %d", len(chosen), n)}
 	}
-	seen := make(map[int]bool, len(chosen))
-	for _, c := range chosen {
+	for i, c := range chosen {
 		if c < 0 || c >= n {
 			return &AnswerError{Question: num, Message: fmt.Sprintf("choice %d is out of range: this question has %d choices, numbered 0 to %d", c, n, n-1)}
 		}
-		if seen[c] {
-			return &AnswerError{Question: num, Message: fmt.Sprintf("choice %d is given twice", c)}
+		for _, d := range chosen[:i] {
+			if c == d {
+				return &AnswerError{Question: num, Message: fmt.Sprintf("choice %d is given twice", c)}
+			}
 		}
-		seen[c] = true
 	}
 	return nil
 }
 
+// sameSet reports whether chosen and answer hold the same indices. Both are
+// short and free of repeats (checked above and by Validate), so equal
+// lengths plus containment is enough, without allocating: grading runs on
+// every submission.
 func sameSet(chosen, answer []int) bool {
 	if len(chosen) != len(answer) {
 		return false
 	}
-	a := append([]int(nil), chosen...)
-	b := append([]int(nil), answer...)
-	sort.Ints(a)
-	sort.Ints(b)
-	for i := range a {
-		if a[i] != b[i] {
+	for _, c := range chosen {
+		found := false
+		for _, a := range answer {
+			if a == c {
+				found = true
+				break
+			}
+		}
+		if !found {
 			return false
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -107,6 +108,9 @@ type Server struct {
 	limiter *limiter
 	state   atomic.Pointer[state]
 	handler http.Handler
+
+	tokens     sync.Map // personal token -> staff id, for tokens already verified
+	tokenCount atomic.Int64
 }
 
 // state is everything read from files; Reload swaps it whole so a request

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,10 +38,10 @@ func TestDurabilitySettings(t *testing.T) {
 	defer s.Close()
 	var mode string
 	var sync int
-	if err := s.w.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+	if err := s.wconn.QueryRowContext(context.Background(), `PRAGMA journal_mode`).Scan(&mode); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.w.QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil {
+	if err := s.wconn.QueryRowContext(context.Background(), `PRAGMA synchronous`).Scan(&sync); err != nil {
 		t.Fatal(err)
 	}
 	if mode != "wal" || sync != 2 {
@@ -54,7 +55,7 @@ func TestOpenRejectsNewerSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.w.Exec(`PRAGMA user_version = 99`); err != nil {
+	if _, err := s.wconn.ExecContext(context.Background(), `PRAGMA user_version = 99`); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
