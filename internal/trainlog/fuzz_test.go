@@ -1,6 +1,7 @@
 package trainlog
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -34,11 +35,25 @@ func FuzzSubmission(f *testing.F) {
 		`{"attempt_id":"attempt-0003","quiz":"online-safety","answers":[1,[2,0],1,1],"token":"` + tok + `","started_at":"2027-03-01T09:00:00Z","finished_at":"2027-03-01T09:10:00Z"}`,
 		`{"attempt_id":"attempt-0004","quiz":"online-safety","answers":[[99999999999999999999],[-1],[1e3],[1]],"token":"x.y"}`,
 		`{"answers":[[[[]]]]}`, `{"answers":null}`, `[]`, `null`, `"`, `{"quiz":"\u0000"}`, ``,
+		`{"attempt_id":"attempt-0005","quiz":"staff-aup","answers":[],"name":"Zoë","email":"z@school.example","name":"Zoë \"Z\""}`,
+		"{\"attempt_id\":\"a\xffb\",\"quiz\":\"q\",\"answers\":[]}",
+		` { "quiz" : "staff-aup" , "answers" : [ ] , "attempt_id" : "attempt-0006" , "token" : null } `,
+		`{"quiz":"staff-aup","answers":[],"attempt_id":"attempt-0007"} {}`,
 	} {
 		f.Add([]byte(seed))
 	}
 	allowed := map[int]bool{400: true, 401: true, 404: true, 422: true}
 	f.Fuzz(func(t *testing.T, body []byte) {
+		// The fast decoder must agree with encoding/json whenever it answers.
+		if fast, ok := fastSubmission(body); ok {
+			slow, e := slowSubmission(body)
+			if e != nil {
+				t.Fatalf("fast path accepted what encoding/json refuses (%s): %q", e.msg, body)
+			}
+			if !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("fast and slow decoders differ on %q:\n%+v\n%+v", body, fast, slow)
+			}
+		}
 		c, e := s.grade(st, body)
 		if e != nil {
 			if !allowed[e.status] || e.msg == "" {

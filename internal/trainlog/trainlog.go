@@ -171,6 +171,9 @@ func New(cfg Config) (*Server, error) {
 	} else {
 		opt := cfg.SQLite
 		opt.Certificates = certs
+		if opt.Logger == nil {
+			opt.Logger = cfg.Logger
+		}
 		s.store, err = sqlite.Open(filepath.Join(cfg.DataDir, "trainlog.db"), opt)
 	}
 	if err != nil {

@@ -2,10 +2,13 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/policysite/policysite/internal/store"
 	"github.com/policysite/policysite/internal/store/storetest"
@@ -85,4 +88,57 @@ func TestOpenNeedsCertificates(t *testing.T) {
 	if _, err := Open(filepath.Join(t.TempDir(), "trainlog.db"), Options{}); err == nil {
 		t.Fatal("Open without a certificate codec succeeded")
 	}
+}
+
+// With SQLite's own checkpoints turned off, the checkpointer must still move
+// committed pages into the database file while the store runs (a copy of
+// trainlog.db taken then is nearly complete), and nothing may be left in
+// the WAL after Close.
+func TestCheckpointsRunBesideTheWriter(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trainlog.db")
+	s, err := Open(path, withCerts(Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := func(p string) int64 {
+		info, err := os.Stat(p)
+		if err != nil {
+			return 0
+		}
+		return info.Size()
+	}
+	before := size(path)
+	var wg sync.WaitGroup
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < nudgeRows/16+50; i++ {
+				c := storetestSample(fmt.Sprintf("ckpt-%d-%d", w, i))
+				if _, _, err := s.Add(context.Background(), c); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	deadline := time.Now().Add(5 * time.Second)
+	for size(path) <= before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if size(path) <= before {
+		t.Errorf("database file still %d bytes after %d completions: nothing was checkpointed", size(path), nudgeRows)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := size(path + "-wal"); n != 0 {
+		t.Errorf("WAL holds %d bytes after Close", n)
+	}
+}
+
+func storetestSample(attempt string) store.Completion {
+	return store.Completion{AttemptID: attempt, StaffID: "s1", Name: "Ann", Email: "ann@school.example", Quiz: "q",
+		PolicyVersion: "1", Score: 1, Correct: 1, Total: 1, Passed: true, Answers: "[[0]]", ReceivedAt: time.Now()}
 }
