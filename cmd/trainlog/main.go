@@ -1,6 +1,9 @@
 // Command trainlog records staff training completions for policysite.
 //
-// Run `trainlog help` for the commands and flags.
+// Run `trainlog help` for the commands and flags. Build the release binary
+// (about 18 MB; it must stay under 20 MB and free of Hugo) with
+//
+//	go build -trimpath -ldflags="-s -w" ./cmd/trainlog
 package main
 
 import (

@@ -32,7 +32,8 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "trainlog")
-	build := exec.Command("go", "build", "-o", binary, ".")
+	// The release build, so TestReleaseBinary can hold it to its size.
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", binary, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building trainlog for the tests:", err)
@@ -56,6 +57,26 @@ func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	code = run(args, &out, &errb, func(string) string { return "" })
 	return code, out.String(), errb.String()
+}
+
+// trainlog must stay a small binary: no Hugo linked in, at most 20 MB when
+// built with -trimpath -ldflags="-s -w".
+func TestReleaseBinary(t *testing.T) {
+	info, err := os.Stat(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Size() > 20<<20 {
+		t.Errorf("trainlog is %.1f MiB, over the 20 MiB budget", float64(info.Size())/(1<<20))
+	}
+	out, err := exec.Command("go", "version", "-m", binary).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "gohugoio") {
+		t.Errorf("trainlog links Hugo:\n%s", out)
+	}
+	t.Logf("trainlog release binary: %.1f MiB", float64(info.Size())/(1<<20))
 }
 
 func TestHelpDocumentsEveryFlagAndDefault(t *testing.T) {

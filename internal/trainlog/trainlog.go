@@ -6,6 +6,59 @@
 // cmd/trainlog and `policysite serve` mount it at /api/ with
 // http.StripPrefix("/api", h). It must not import Hugo, so the trainlog
 // binary stays small.
+//
+// # API (paths as mounted at /api)
+//
+// Every answer is JSON except the CSV and the report page; every refusal is
+// {"error": "what is wrong and what to do"}.
+//
+// POST /api/v1/completions, Content-Type: application/json (else 415):
+//
+//	{"attempt_id": "…", "quiz": "online-safety", "answers": [[1], [0, 2], …],
+//	 "token": "…", "started_at": "2026-09-14T09:30:00Z", "finished_at": "…"}
+//
+// attempt_id is made by the page, 8–100 characters of [A-Za-z0-9._:-], and
+// kept with a queued completion so a resend is recognised. A time-ordered id
+// (Date.now().toString(36) + "-" + crypto.randomUUID()) is kinder to the
+// database than a bare random UUID, but both work. answers holds, per
+// question in file order, the chosen choice indices in file order, whatever
+// order they were shown in; [] for an acknowledgement. started_at and
+// finished_at are optional RFC 3339 times. In open mode (--open-domain),
+// "name" and "email" may replace "token".
+//
+//	201 {"id", "quiz", "policy_version", "score", "correct", "total", "passed",
+//	     "certificate" (only when passed), "name", "date" (YYYY-MM-DD)}
+//	200 the same body, for an attempt_id already stored: nothing new is stored
+//	400 malformed JSON, an unknown field, a missing or bad attempt_id/quiz/answers/time
+//	401 no token, a forged or cut-short token, someone no longer on the roster
+//	404 unknown quiz       409 attempt_id already used by someone else or for another quiz
+//	413 body over 64 KiB   422 wrong number of answers, an index out of range
+//	429 rate limit (Retry-After says when to retry)
+//	503 could not be saved: nothing recorded, send it again (same attempt_id)
+//
+// A 2xx is sent only once the record is on disk. The page should keep a
+// completion until it gets a 2xx (or a 4xx other than 429, which resending
+// will not fix) and resend otherwise.
+//
+// POST /api/v1/whoami {"token": "…"} → 200 {"staff_id", "name", "role"}, or
+// 401: lets the quiz page greet the person its link was made for.
+//
+// GET /api/v1/certificates/{code} (public) → 200 {"certificate", "valid",
+// "name", "quiz", "quiz_title", "policy_version", "date", "valid_until",
+// "score"}, or 404. Codes are 10 Crockford base32 characters; lower case,
+// hyphens and the look-alikes O, I, L are accepted.
+//
+// Admin, with Authorization: Bearer ADMIN_TOKEN (else 401):
+// GET /api/v1/report (see Report and BuildReport) and GET
+// /api/v1/completions.csv (every completion; UTF-8 with a byte-order mark;
+// cells starting with = + - @ tab or CR are prefixed with ').
+//
+// GET /api/report is the DSL's report page; GET /api/healthz (and /healthz in
+// cmd/trainlog) answers {"ok": true, "quizzes": N, "staff": N}.
+//
+// CORS is answered only for Config.AllowOrigin. Responses carry a CSP of
+// default-src 'self' with frame-ancestors 'none', nosniff, no-referrer and
+// no-store. Requests are logged as method, path, status and duration only.
 package trainlog
 
 import (
