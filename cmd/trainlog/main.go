@@ -58,6 +58,8 @@ serve:
   --rate-limit N        requests per second per address (default 20; 0 or less turns it off).
                         A whole school may share one address, so keep the burst generous.
   --rate-burst N        requests an address may make at once (default 100)
+  --trust-proxy         behind a reverse proxy: limit by the last X-Forwarded-For address
+                        instead of the proxy's own (never set it without a proxy)
   --grace-days N        days a new starter has from their start_date before a quiz they have
                         not passed shows as "never" (default 28)
   --quiet               do not log each request (errors are still logged)
@@ -158,6 +160,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv func(string) string) 
 	pg := fs.String("postgres", getenv("TRAINLOG_POSTGRES_URL"), "")
 	rate := fs.Float64("rate-limit", 20, "")
 	burst := fs.Int("rate-burst", 100, "")
+	trustProxy := fs.Bool("trust-proxy", false, "")
 	grace := fs.Int("grace-days", 28, "")
 	quiet := fs.Bool("quiet", false, "")
 	debugAddr := fs.String("debug-addr", "", "")
@@ -186,7 +189,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv func(string) string) 
 	srv, err := trainlog.New(trainlog.Config{
 		DataDir: *f.data, QuizDir: *f.quizzes, ContentDir: *f.content, RosterFile: f.rosterFile(),
 		PostgresURL: *pg, AllowOrigin: *origin, OpenDomain: *open, AdminToken: getenv("TRAINLOG_ADMIN_TOKEN"),
-		RateLimit: *rate, RateBurst: *burst, GraceDays: *grace, Logger: logger,
+		RateLimit: *rate, RateBurst: *burst, TrustProxy: *trustProxy, GraceDays: *grace, Logger: logger,
 		Notice: func(msg string) { fmt.Fprintln(stdout, msg) },
 	})
 	if err != nil {

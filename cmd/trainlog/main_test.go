@@ -85,7 +85,7 @@ func TestHelpDocumentsEveryFlagAndDefault(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	for _, want := range []string{"--data", "--quizzes", "--content", "--roster", "--addr", "--allow-origin", "--open-domain",
-		"--postgres", "--rate-limit", "--rate-burst", "--grace-days", "--quiet", "--base-url", "default .trainlog", "DATA/staff.csv",
+		"--postgres", "--rate-limit", "--rate-burst", "--trust-proxy", "--grace-days", "--quiet", "--base-url", "default .trainlog", "DATA/staff.csv",
 		"127.0.0.1:8090", "TRAINLOG_ADMIN_TOKEN", "admin-token", "id,name,email,role,start_date", "invite", "token"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %q", want)

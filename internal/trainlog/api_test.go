@@ -497,6 +497,29 @@ func TestRateLimit(t *testing.T) {
 	if res := f.do("POST", "/api/v1/whoami", body); res.status != 200 {
 		t.Errorf("after a second: %d", res.status)
 	}
+	// Without --trust-proxy a client cannot dodge the limit with a made-up header.
+	if res := f.do("POST", "/api/v1/whoami", body, "X-Forwarded-For", "203.0.113.9"); res.status != 429 {
+		t.Errorf("X-Forwarded-For changed the client's bucket without TrustProxy: %d", res.status)
+	}
+}
+
+func TestRateLimitBehindAProxy(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.RateLimit, c.RateBurst, c.TrustProxy = 1, 1, true })
+	body := `{"token":"` + f.token("ann") + `"}`
+	for _, tt := range []struct {
+		xff  string
+		want int
+	}{
+		{"198.51.100.1", 200},
+		{"198.51.100.1", 429},
+		{"198.51.100.2", 200},               // another staff member behind the same proxy
+		{"10.9.9.9, 198.51.100.1", 429},     // only the address the proxy added counts
+		{"198.51.100.1, 198.51.100.3", 200}, // a spoofed first entry does not help
+	} {
+		if res := f.do("POST", "/api/v1/whoami", body, "X-Forwarded-For", tt.xff); res.status != tt.want {
+			t.Errorf("X-Forwarded-For %q: %d, want %d", tt.xff, res.status, tt.want)
+		}
+	}
 }
 
 func TestLogsNeverHoldTokens(t *testing.T) {

@@ -259,6 +259,13 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 		if err != nil {
 			host = r.RemoteAddr
 		}
+		if s.cfg.TrustProxy {
+			if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+				// The last entry is the one our own proxy added; earlier
+				// ones come from the client and could be anything.
+				host = strings.TrimSpace(xff[strings.LastIndexByte(xff, ',')+1:])
+			}
+		}
 		if ok, wait := s.limiter.allow(host); !ok {
 			secs := int(math.Ceil(wait.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(secs))

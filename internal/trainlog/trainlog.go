@@ -96,6 +96,10 @@ type Config struct {
 
 	RateLimit float64 // requests per second per client address; default 20; negative turns the limit off
 	RateBurst int     // requests a client may make at once; default 100
+	// TrustProxy makes the rate limit use the last address in
+	// X-Forwarded-For, as set by a reverse proxy in front of trainlog.
+	// Without a proxy, leave it off: clients could then pick their address.
+	TrustProxy bool
 
 	// GraceDays is how long a new starter has, from their start date, before
 	// a quiz they have never passed shows as "never" (overdue). Default 28.
