@@ -47,7 +47,8 @@ func (q *Quiz) Validate(idx PolicyIndex) []Problem {
 		if len(q.Questions) > 0 {
 			add(q.Questions[0].Line, "this quiz has acknowledge = true, so it records that staff have read the policy and cannot have questions: remove the [[questions]] tables or remove acknowledge = true")
 		}
-		return q.finish(ps)
+		sortProblems(ps)
+		return ps
 	}
 	if len(q.Questions) == 0 {
 		add(0, "this quiz has no questions: add [[questions]] tables, or add acknowledge = true if it only records that staff have read the policy")
@@ -65,10 +66,6 @@ func (q *Quiz) Validate(idx PolicyIndex) []Problem {
 	for i := range q.Questions {
 		ps = append(ps, q.Questions[i].validate(q.File, i+1, idx)...)
 	}
-	return q.finish(ps)
-}
-
-func (q *Quiz) finish(ps []Problem) []Problem {
 	sortProblems(ps)
 	return ps
 }

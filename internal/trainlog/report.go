@@ -1,6 +1,7 @@
 package trainlog
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -59,9 +60,9 @@ type Report struct {
 // of a quiz valid for N days is due on D+N. A person with no pass is due
 // GraceDays after their start date. Completions in open mode from people
 // not on the roster appear too, with their first pass as start date.
-func (s *Server) BuildReport(r *http.Request) (*Report, error) {
+func (s *Server) BuildReport(ctx context.Context) (*Report, error) {
 	st := s.state.Load()
-	passes, err := s.store.LastPasses(r.Context())
+	passes, err := s.store.LastPasses(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +147,7 @@ func daysBetween(from, to time.Time) int {
 }
 
 func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.BuildReport(r)
+	rep, err := s.BuildReport(r.Context())
 	if err != nil {
 		s.cfg.Logger.Error("build report", "error", err.Error())
 		writeError(w, errorf(http.StatusServiceUnavailable, "the report could not be read from the store just now: try again in a moment"))
