@@ -60,25 +60,27 @@ func (a *answers) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// answers reads a list of answers at the scanner's position.
+// answers reads a list of answers at the scanner's position. All indices
+// share one backing array: a slice per question was the largest allocation
+// of a submission.
 func (p *scanner) answers() ([][]int, error) {
 	if !p.eat('[') {
 		return nil, errAnswersShape
 	}
-	out := make([][]int, 0, 16)
+	flat := make([]int, 0, 32)
+	ends := make([]int, 0, 16) // where each question's indices end in flat
 	if p.eat(']') {
-		return out, nil
+		return [][]int{}, nil
 	}
 	for i := 0; ; i++ {
 		if p.eat('[') {
-			list := make([]int, 0, 2)
 			if !p.eat(']') {
 				for j := 0; ; j++ {
 					n, err := p.index()
 					if err != nil {
 						return nil, fmt.Errorf("answers[%d][%d]: %w", i, j, err)
 					}
-					list = append(list, n)
+					flat = append(flat, n)
 					if p.eat(',') {
 						continue
 					}
@@ -88,22 +90,29 @@ func (p *scanner) answers() ([][]int, error) {
 					return nil, fmt.Errorf("answers[%d] must be a list of choice numbers, such as [0, 2]", i)
 				}
 			}
-			out = append(out, list)
 		} else {
 			n, err := p.index()
 			if err != nil {
 				return nil, fmt.Errorf("answers[%d]: %w", i, err)
 			}
-			out = append(out, []int{n})
+			flat = append(flat, n)
 		}
+		ends = append(ends, len(flat))
 		if p.eat(',') {
 			continue
 		}
 		if p.eat(']') {
-			return out, nil
+			break
 		}
 		return nil, errAnswersShape
 	}
+	out := make([][]int, len(ends))
+	start := 0
+	for i, end := range ends {
+		out[i] = flat[start:end:end] // capped, so no append can reach the next question
+		start = end
+	}
+	return out, nil
 }
 
 // scanner walks a JSON value already known to be valid.

@@ -94,8 +94,11 @@ type pending struct {
 	out     store.Completion
 	created bool
 	err     error
-	ack     chan struct{}
+	ack     chan struct{} // buffered: the writer never waits on a caller that gave up
 }
+
+// pendings are reused: one per completion was the store's largest allocation.
+var pendings = sync.Pool{New: func() any { return &pending{ack: make(chan struct{}, 1)} }}
 
 var _ store.Store = (*Store)(nil)
 
@@ -271,10 +274,12 @@ func (s *Store) migrate() error {
 
 // Add queues c for the writer and waits until its transaction has committed.
 func (s *Store) Add(ctx context.Context, c store.Completion) (store.Completion, bool, error) {
-	p := &pending{c: c, ack: make(chan struct{})}
+	p := pendings.Get().(*pending)
+	p.c = c
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
+		pendings.Put(p)
 		return store.Completion{}, false, store.ErrClosed
 	}
 	select {
@@ -282,13 +287,18 @@ func (s *Store) Add(ctx context.Context, c store.Completion) (store.Completion, 
 		s.mu.RUnlock()
 	case <-ctx.Done():
 		s.mu.RUnlock()
+		pendings.Put(p)
 		return store.Completion{}, false, ctx.Err()
 	}
 	// Once queued the insert will be attempted whatever happens to ctx; a
-	// caller that gives up can resend the same attempt id safely.
+	// caller that gives up can resend the same attempt id safely. Its
+	// pending then stays with the writer and is left to the collector.
 	select {
 	case <-p.ack:
-		return p.out, p.created, p.err
+		out, created, err := p.out, p.created, p.err
+		*p = pending{ack: p.ack}
+		pendings.Put(p)
+		return out, created, err
 	case <-ctx.Done():
 		return store.Completion{}, false, ctx.Err()
 	}
@@ -363,7 +373,7 @@ func (s *Store) commit(batch []*pending) {
 		if err != nil {
 			p.out, p.created, p.err = store.Completion{}, false, fmt.Errorf("sqlite %s: %w", s.path, err)
 		}
-		close(p.ack)
+		p.ack <- struct{}{}
 	}
 }
 
