@@ -625,6 +625,3 @@ func fromMicros(n sql.NullInt64) time.Time {
 	}
 	return time.UnixMicro(n.Int64).UTC()
 }
-
-// Path is the database file, for messages.
-func (s *Store) Path() string { return s.path }
