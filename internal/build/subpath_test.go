@@ -1,0 +1,97 @@
+package build
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/policysite/policysite/internal/poster"
+)
+
+// rootURL finds addresses that start at the root of the host: href=/x,
+// src="/x", "url":"/x" in the search index, url(/x) in CSS.
+var rootURL = regexp.MustCompile(`(?:(?:href|src|action|data-[a-z-]+)=["']?|"url":"|url\(["']?)(/[^/"'\s>)][^"'\s>)]*|/)["'\s>)]`)
+
+// A school whose site lives in a folder of a larger website
+// (https://example.org/school/) must get links, CSS, scripts, the search
+// index and posters that all stay inside that folder; a link to /policies/
+// there would reach the wrong website.
+func TestBuildAtSubPath(t *testing.T) {
+	site := copyDir(t, "testdata/site")
+	src := `---
+title: "Our rules online"
+key_stage: KS2
+paper: A4
+orientation: portrait
+language: en
+---
+- :padlock: I keep my password secret.
+- :tell-someone: I tell an adult if something online upsets me.
+`
+	if err := os.MkdirAll(filepath.Join(site, "content/posters"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(site, "content/posters/rules.md"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	search := "---\ntitle: Search\nlayout: search\noutputs: [html, json]\nsearch_exclude: true\n---\n"
+	if err := os.WriteFile(filepath.Join(site, "content/search.md"), []byte(search), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A cache of our own, so the poster is really rendered in the browser.
+	t.Setenv("POLICYSITE_CACHE", t.TempDir())
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Site(Options{Source: site, Dest: dest, BaseURL: "https://example.org/school/"}); err != nil {
+		t.Fatalf("build at https://example.org/school/ failed: %v", err)
+	}
+
+	checked, seen := 0, 0
+	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch filepath.Ext(p) {
+		case ".html", ".json", ".css", ".js":
+		default:
+			return nil
+		}
+		checked++
+		rel, _ := filepath.Rel(dest, p)
+		for _, m := range rootURL.FindAllStringSubmatch(read(t, p), -1) {
+			u := m[1]
+			seen++
+			if u == "/__policysite/livereload.js" { // serve only, never at a sub-path
+				continue
+			}
+			if !strings.HasPrefix(u, "/school/") {
+				t.Errorf("%s links to %s, outside the site's folder /school/", rel, u)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 5 || seen < 20 {
+		t.Fatalf("checked only %d files and %d addresses: is the pattern still right for the minified output?", checked, seen)
+	}
+	for _, want := range []string{
+		"/school/css/site.css", "/school/js/site.js", "/school/policies/alpha/",
+		"/school/policies/beta/#rules", "/school/search/",
+	} {
+		if !strings.Contains(read(t, filepath.Join(dest, "policies/alpha/index.html"))+read(t, filepath.Join(dest, "index.html")), want) {
+			t.Errorf("the home and alpha pages lack %s", want)
+		}
+	}
+	if !strings.Contains(read(t, filepath.Join(dest, "search/index.json")), `"/school/policies/alpha/"`) {
+		t.Error("the search index does not give alpha's address under /school/")
+	}
+	if _, err := poster.FindChromium(); err == nil {
+		if _, err := os.Stat(filepath.Join(dest, "posters/rules/rules.pdf")); err != nil {
+			t.Errorf("no poster PDF at the sub-path: %v", err)
+		}
+	}
+}
