@@ -96,8 +96,13 @@ func (s *Server) Rebuild() error {
 	s.mu.Unlock()
 
 	res, err := build.Site(build.Options{
-		Source:   s.opt.Source,
-		Dest:     dest,
+		Source: s.opt.Source,
+		Dest:   dest,
+		// The preview is served from the root of its own address, whatever
+		// config.toml's baseURL says: a school published at
+		// https://example.org/school/ would otherwise get links to /school/...
+		// that the preview does not have, and an unstyled page.
+		BaseURL:  "/",
 		NoMinify: true,
 		Params:   map[string]any{"policysite_livereload": true},
 		Log:      s.opt.Log,

@@ -121,3 +121,36 @@ func waitEvent(t *testing.T, ch chan string) string {
 		return ""
 	}
 }
+
+// A school whose config.toml gives its real address in a folder
+// (baseURL = "https://example.org/school/") still gets a working preview:
+// the page's styles and links point where the preview serves them.
+func TestPreviewOfASitePublishedAtASubPath(t *testing.T) {
+	site := writeSite(t)
+	cfg := filepath.Join(site, "config.toml")
+	src, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(src), `baseURL = "/"`, `baseURL = "https://example.org/school/"`, 1)), 0o644)
+	s, err := New(Options{Source: site})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+
+	code, page := get(t, ts.URL+"/policies/a/")
+	if code != 200 || !strings.Contains(page, "Original words.") {
+		t.Fatalf("preview of /policies/a/: %d %q", code, page)
+	}
+	for _, path := range []string{"/css/site.css", "/js/site.js", "/policies/"} {
+		if !strings.Contains(page, `"`+path+`"`) {
+			t.Errorf("the preview page does not link to %s", path)
+		}
+		if code, _ := get(t, ts.URL+path); code != 200 {
+			t.Errorf("%s in the preview: %d, want 200", path, code)
+		}
+	}
+	if strings.Contains(page, "/school/") {
+		t.Error("the preview page links to /school/..., which the preview does not serve")
+	}
+}
