@@ -264,6 +264,30 @@ func TestPrintHidesNavigationAndShowsLinkURLs(t *testing.T) {
 	}
 }
 
+// Printed, a link to another policy writes out its full address, which a
+// parent can type in; the example school's baseURL is "/", so the built page
+// only knows the path.
+func TestPrintShowsFullAddressOfLinksToOtherPolicies(t *testing.T) {
+	ctx := open(t, onlineSafety)
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatalf("emulating print media: %v", err)
+	}
+	type link struct {
+		Href  string `json:"href"`
+		After string `json:"after"`
+	}
+	got := eval[link](t, ctx, `(() => {
+		const a = [...document.querySelectorAll("main .prose a[href]")].find(a => /\/policies\/[a-z0-9-]+\//.test(a.getAttribute("href")));
+		return a ? {href: a.href, after: getComputedStyle(a, "::after").content} : {href: "", after: ""};
+	})()`)
+	if got.Href == "" {
+		t.Fatalf("policy page %s: want a link to another policy in its text, found none", onlineSafety)
+	}
+	if !strings.Contains(got.After, got.Href) {
+		t.Errorf("policy page %s printed: the link to %s prints %s after it, want its full address %s", onlineSafety, got.Href, got.After, got.Href)
+	}
+}
+
 // axe-core finds no WCAG 2.2 A/AA violation on any of the main pages.
 func TestAccessibilityAxe(t *testing.T) {
 	for _, p := range sitePages {

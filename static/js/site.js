@@ -8,4 +8,13 @@
       button.addEventListener("click", function () { window.print(); });
     });
   }
+  // A printed policy writes out where its links go (the print stylesheet
+  // shows data-print-url). When config.toml's baseURL is only a path ("/"),
+  // a link to another policy would print as "/policies/x/", which a parent
+  // cannot type in: give it the full address the page was opened at.
+  if (/^https?:$/.test(window.location.protocol)) {
+    document.querySelectorAll('a[data-print-url^="/"]').forEach(function (a) {
+      a.setAttribute("data-print-url", a.href);
+    });
+  }
 })();
