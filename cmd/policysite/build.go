@@ -10,7 +10,7 @@ import (
 )
 
 func cmdBuild(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("build", "build [--source DIR] [--dest DIR]", stderr)
+	fs := newFlags("build", "build [--source DIR] [--dest DIR] [--base-url URL]", stderr)
 	source := fs.String("source", ".", "the school's site folder")
 	dest := fs.String("dest", "", "where to write the site (default SOURCE/public)")
 	baseURL := fs.String("base-url", "", "the address the site will be published at (overrides config.toml)")

@@ -13,7 +13,8 @@ import (
 const usage = `policysite: a school's policies as a website, posters and training quizzes.
 
 Usage:
-  policysite build [--source DIR] [--dest DIR]     build the site (default: this folder into ./public)
+  policysite build [--source DIR] [--dest DIR]     build the site (default: this folder into ./public);
+                   [--base-url URL]                the address it will be published at
   policysite serve [--source DIR] [--addr ADDR]    preview with live reload, training endpoint at /api
   policysite check [--source DIR] [--strict]       find mistakes before publishing
   policysite new policy SLUG [--source DIR]        start a new policy with every field filled in

@@ -100,3 +100,19 @@ func TestCheckExampleSchool(t *testing.T) {
 		t.Fatalf("check on the example school: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// A mistyped --source says which folder is missing and what to give instead.
+func TestCommandsOnAMissingFolderSayWhatToDo(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-school")
+	for _, cmd := range []string{"check", "build"} {
+		code, _, errOut := runCmd(cmd, "--source", missing)
+		if code == 0 {
+			t.Errorf("%s on a missing folder succeeded", cmd)
+		}
+		for _, want := range []string{missing, "config.toml", "policysite init"} {
+			if !strings.Contains(errOut, want) {
+				t.Errorf("%s on a missing folder: the message does not mention %q:\n%s", cmd, want, errOut)
+			}
+		}
+	}
+}

@@ -119,6 +119,9 @@ func Check(siteDir string, opt Options) ([]Finding, error) {
 func Load(siteDir string, opt Options) (*Site, []Finding, error) {
 	st, err := os.Stat(siteDir)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("there is no site folder at %s: give the folder that holds config.toml and content/, or make one with `policysite init %s`", siteDir, siteDir)
+		}
 		return nil, nil, fmt.Errorf("cannot read the site folder: %w", err)
 	}
 	if !st.IsDir() {
