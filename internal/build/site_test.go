@@ -95,3 +95,27 @@ language: en
 		}
 	}
 }
+
+// A school changes the built-in look by putting a file of the same name in
+// its own layouts/: here the footer.
+func TestSchoolLayoutOverridesTheTheme(t *testing.T) {
+	site := copyDir(t, "testdata/site")
+	own := filepath.Join(site, "layouts/_partials/footer.html")
+	if err := os.MkdirAll(filepath.Dir(own), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(own, []byte(`<footer class="site-footer">Our own footer</footer>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Site(Options{Source: site, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	page := read(t, filepath.Join(dest, "policies/alpha/index.html"))
+	if !strings.Contains(page, "Our own footer") {
+		t.Error("the school's layouts/_partials/footer.html did not replace the theme's footer")
+	}
+	if !strings.Contains(page, "Ms Fixture Lead") {
+		t.Error("the rest of the theme stopped working with one partial overridden")
+	}
+}
