@@ -108,6 +108,9 @@ func Site(opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if u := res.BaseURL; !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		notes = append(notes, fmt.Sprintf("Note: the site's address is not set (baseURL is %q in config.toml), so the sitemap for search engines, and printed policies when JavaScript is off, give addresses as paths only, like /policies/online-safety/. Before publishing, set baseURL in config.toml to the address the site will have, e.g. baseURL = \"https://policies.your-school.example.org/\", or build with --base-url ADDRESS.", u))
+	}
 	if err := swap(tmp, dest); err != nil {
 		return nil, err
 	}

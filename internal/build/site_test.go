@@ -119,3 +119,30 @@ func TestSchoolLayoutOverridesTheTheme(t *testing.T) {
 		t.Error("the rest of the theme stopped working with one partial overridden")
 	}
 }
+
+// A build for an address that is only a path ("/") says how to give the real
+// one, which the sitemap and printed links need; a build with one does not.
+func TestBuildSaysWhenTheAddressIsNotSet(t *testing.T) {
+	site := copyDir(t, "testdata/site")
+	dest := filepath.Join(t.TempDir(), "public")
+	res, err := Site(Options{Source: site, Dest: dest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	for _, want := range []string{`baseURL is "/"`, "config.toml", "--base-url"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("building with baseURL = \"/\": the notes do not mention %s:\n%s", want, notes)
+		}
+	}
+	res, err = Site(Options{Source: site, Dest: dest, BaseURL: "https://policies.fixture.example.org/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(res.Notes, "\n"); strings.Contains(notes, "baseURL") {
+		t.Errorf("building for https://policies.fixture.example.org/ still says the address is not set:\n%s", notes)
+	}
+	if sm := read(t, filepath.Join(dest, "sitemap.xml")); !strings.Contains(sm, "<loc>https://policies.fixture.example.org/policies/alpha/</loc>") {
+		t.Errorf("the sitemap does not give alpha's full address:\n%.400s", sm)
+	}
+}

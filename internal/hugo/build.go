@@ -58,6 +58,9 @@ type Options struct {
 type Result struct {
 	Pages    int
 	Duration time.Duration
+	// BaseURL is the address the site was built for, as Hugo resolved it
+	// from config.toml and Options.BaseURL ("/" when only a path).
+	BaseURL string
 }
 
 // Build renders the site once. Each call makes its own HugoSites: Hugo keeps
@@ -172,7 +175,11 @@ func Build(opt Options) (*Result, error) {
 	for _, s := range sites.Sites {
 		pages += len(s.Pages())
 	}
-	return &Result{Pages: pages, Duration: time.Since(start)}, nil
+	res := &Result{Pages: pages, Duration: time.Since(start)}
+	if len(sites.Sites) > 0 {
+		res.BaseURL = sites.Sites[0].BaseURL()
+	}
+	return res, nil
 }
 
 // copyStatic writes the union of the site's and the theme's static folders
