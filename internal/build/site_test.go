@@ -41,6 +41,10 @@ language: en
 	if err := os.WriteFile(filepath.Join(site, "content/search.md"), []byte(search), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	access := "---\ntitle: Accessibility statement\nlayout: accessibility\n---\n"
+	if err := os.WriteFile(filepath.Join(site, "content/accessibility.md"), []byte(access), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// A cache of our own, so the poster is really rendered in the browser.
 	t.Setenv("POLICYSITE_CACHE", t.TempDir())
 	dest := filepath.Join(t.TempDir(), "public")
@@ -88,6 +92,9 @@ language: en
 	}
 	if !strings.Contains(read(t, filepath.Join(dest, "search/index.json")), `"/school/policies/alpha/"`) {
 		t.Error("the search index does not give alpha's address under /school/")
+	}
+	if a := read(t, filepath.Join(dest, "accessibility/index.html")); !strings.Contains(a, "policy website of Fixture Primary School at <a href=https://example.org/school/") {
+		t.Errorf("the accessibility statement does not say it covers https://example.org/school/:\n%.600s", a[strings.Index(a, "<main"):])
 	}
 	if _, err := poster.FindChromium(); err == nil {
 		if _, err := os.Stat(filepath.Join(dest, "posters/rules/rules.pdf")); err != nil {
