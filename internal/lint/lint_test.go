@@ -131,7 +131,7 @@ func TestCheckFindings(t *testing.T) {
 		{"audience in capitals", map[string]string{p + "t.md": policyDoc("Text.\n", "audience: [Parents]")},
 			Options{}, []want{{p + "t.md:4: error", `audience "Parents" is not one of parents, staff, pupils, governors (write it in lower case: parents)`}}},
 		{"audience unknown", map[string]string{p + "t.md": policyDoc("Text.\n", "audience: [staff, teachers]")},
-			Options{}, []want{{p + "t.md:4: error", `audience "teachers" is not one of parents, staff, pupils, governors`}}},
+			Options{}, []want{{p + "t.md:4: error", `audience "teachers" is not one of parents, staff, pupils, governors: list only those, e.g. audience: [parents, staff]`}}},
 		{"audience empty", map[string]string{p + "t.md": policyDoc("Text.\n", "audience: []")},
 			Options{}, []want{{p + "t.md:4: error", `audience is empty: list who the policy is for`}}},
 		{"audience not a list", map[string]string{p + "t.md": policyDoc("Text.\n", "audience: staff")},

@@ -238,6 +238,8 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 					hint = fmt.Sprintf(" (write it in lower case: %s)", strings.ToLower(strings.TrimSpace(a)))
 				} else if s := closest(a, Audiences); s != "" {
 					hint = fmt.Sprintf(" (did you mean %s?)", s)
+				} else {
+					hint = fmt.Sprintf(": list only those, e.g. %s", p.example("audience"))
 				}
 				probs = append(probs, errorf(p.File, line("audience"),
 					"audience %q is not one of %s%s", a, strings.Join(Audiences, ", "), hint))
