@@ -41,6 +41,11 @@ language: en
 	if err := os.WriteFile(filepath.Join(site, "content/search.md"), []byte(search), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A link to a file of the site and an image, written from the site's root.
+	alpha := filepath.Join(site, "content/policies/alpha.md")
+	if err := os.WriteFile(alpha, []byte(read(t, alpha)+"\nThe [consent form](/files/consent.pdf) has our logo: ![Fixture logo](/files/logo.svg)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	access := "---\ntitle: Accessibility statement\nlayout: accessibility\n---\n"
 	if err := os.WriteFile(filepath.Join(site, "content/accessibility.md"), []byte(access), 0o644); err != nil {
 		t.Fatal(err)
@@ -85,6 +90,7 @@ language: en
 	for _, want := range []string{
 		"/school/css/site.css", "/school/js/site.js", "/school/policies/alpha/",
 		"/school/policies/beta/#rules", "/school/search/",
+		"/school/files/consent.pdf", "/school/files/logo.svg",
 	} {
 		if !strings.Contains(read(t, filepath.Join(dest, "policies/alpha/index.html"))+read(t, filepath.Join(dest, "index.html")), want) {
 			t.Errorf("the home and alpha pages lack %s", want)
