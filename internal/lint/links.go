@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path"
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/policysite/policysite"
 	"github.com/policysite/policysite/internal/policy"
 )
 
@@ -166,6 +168,10 @@ func (s *Site) resolve(p *policy.Policy, linkPath string) (target *policy.Policy
 	}
 	rest, ok := strings.CutPrefix(abs, "/policies/")
 	if !ok {
+		if ext != "" && ext != ".html" && strings.HasPrefix(linkPath, "/") && !s.staticFile(abs) {
+			// A file such as /files/consent-form.pdf comes from static/.
+			return nil, false, fmt.Sprintf("there is no file static%s in the site (nor in the built-in theme): put the file at static%s, or correct the address", abs, abs)
+		}
 		return nil, true, "" // outside the policies: not checked
 	}
 	if t := s.bySlug[rest]; t != nil {
@@ -173,6 +179,17 @@ func (s *Site) resolve(p *policy.Policy, linkPath string) (target *policy.Policy
 	}
 	return nil, false, fmt.Sprintf("it leads to %s/, and there is no policy with the slug %q there.%s Link to a policy by its file name, e.g. [Online Safety](online-safety.md), or by its address /policies/SLUG/",
 		abs, rest, s.slugHint(path.Base(rest), "/"))
+}
+
+// staticFile reports whether the site's static/ folder or the built-in
+// theme's has the file at the web address abs (/files/form.pdf).
+func (s *Site) staticFile(abs string) bool {
+	rel := "static" + abs
+	if st, err := os.Stat(filepath.Join(s.Dir, filepath.FromSlash(rel))); err == nil && !st.IsDir() {
+		return true
+	}
+	st, err := fs.Stat(policysite.Theme, rel)
+	return err == nil && !st.IsDir()
 }
 
 func (s *Site) slugHint(name, suffix string) string {

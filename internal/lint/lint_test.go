@@ -186,6 +186,12 @@ func TestCheckFindings(t *testing.T) {
 			Options{}, []want{{p + "t.md:12: error", `the link to "online-safty.md" goes nowhere: there is no file content/policies/online-safty.md. Did you mean online-safety.md?`}}},
 		{"link to a missing anchor", map[string]string{p + "t.md": policyDoc("Text.\n\nSee [filtering](online-safety.md#filtering-and-monitoring).\n")},
 			Options{}, []want{{p + "t.md:14: error", `points to a heading #filtering-and-monitoring that content/policies/online-safety.md does not have. Did you mean #filtering?`}}},
+		{"link to a missing file of the site", map[string]string{p + "t.md": policyDoc("Fill in the [consent form](/files/consent-form.pdf).\n")},
+			Options{}, []want{{p + "t.md:12: error", `the link to "/files/consent-form.pdf" goes nowhere: there is no file static/files/consent-form.pdf in the site (nor in the built-in theme): put the file at static/files/consent-form.pdf`}}},
+		{"links to files of the site and of the theme", map[string]string{
+			p + "t.md":                      policyDoc("Fill in the [consent form](/files/consent-form.pdf); see [the padlock](/icons/padlock.svg).\n"),
+			"static/files/consent-form.pdf": "%PDF-1.4\n"},
+			Options{}, nil},
 		{"relative address to a missing policy", map[string]string{p + "t.md": policyDoc("See [x](../social-media/).\n")},
 			Options{}, []want{{p + "t.md:12: error", `it leads to /policies/social-media/, and there is no policy with the slug "social-media" there`}}},
 		{"anchor missing on the same page", map[string]string{p + "t.md": policyDoc("## Scope\n\nSee [scope](#scop) and [scope](#scope).\n")},
