@@ -46,6 +46,14 @@ language: en
 	if err := os.WriteFile(alpha, []byte(read(t, alpha)+"\nThe [consent form](/files/consent.pdf) has our logo: ![Fixture logo](/files/logo.svg)\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.MkdirAll(filepath.Join(site, "static/files"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"consent.pdf", "logo.svg"} {
+		if err := os.WriteFile(filepath.Join(site, "static/files", f), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	access := "---\ntitle: Accessibility statement\nlayout: accessibility\n---\n"
 	if err := os.WriteFile(filepath.Join(site, "content/accessibility.md"), []byte(access), 0o644); err != nil {
 		t.Fatal(err)
