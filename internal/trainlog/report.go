@@ -38,10 +38,14 @@ type ReportRow struct {
 	LastPass       string   `json:"last_pass,omitempty"`
 	Score          *float64 `json:"score,omitempty"`
 	PassedVersion  string   `json:"passed_version,omitempty"` // policy version the last pass covered
-	Certificate    string   `json:"certificate,omitempty"`
-	Due            string   `json:"due"`
-	DaysLeft       int      `json:"days_left"` // negative when overdue
-	Status         string   `json:"status"`
+	// Reacknowledge is set on a read-and-acknowledge quiz whose last pass
+	// covered an older version of the policy: the row is then due (or
+	// overdue) whatever the age of that pass.
+	Reacknowledge bool   `json:"reacknowledge,omitempty"`
+	Certificate   string `json:"certificate,omitempty"`
+	Due           string `json:"due"`
+	DaysLeft      int    `json:"days_left"` // negative when overdue
+	Status        string `json:"status"`
 }
 
 // Report is the answer of GET /v1/report.
@@ -60,6 +64,13 @@ type Report struct {
 // of a quiz valid for N days is due on D+N. A person with no pass is due
 // GraceDays after their start date. Completions in open mode from people
 // not on the roster appear too, with their first pass as start date.
+//
+// A read-and-acknowledge quiz (acknowledge = true) records that someone has
+// read one version of a policy, so a pass on an older version than the
+// current one does not count as done: the row is due GraceDays after the
+// current version's adoption date (or earlier, when the old pass expires
+// first), and overdue after that. Scored quizzes keep their yearly cycle
+// across versions; the row shows both versions.
 func (s *Server) BuildReport(ctx context.Context) (*Report, error) {
 	st := s.state.Load()
 	passes, err := s.store.LastPasses(ctx)
@@ -100,6 +111,15 @@ func (s *Server) BuildReport(ctx context.Context) (*Report, error) {
 				row.LastPass, row.Score, row.PassedVersion, row.Certificate = passed.Format(dateLayout), &score, c.PolicyVersion, c.Certificate
 				due = passed.AddDate(0, 0, q.ValidForDays)
 				row.Status = StatusDone
+				if q.Acknowledge && c.PolicyVersion != "" && row.CurrentVersion != "" && c.PolicyVersion != row.CurrentVersion {
+					row.Reacknowledge = true
+					row.Status = StatusDue
+					if adopted, ok := st.adopted[q.Policy]; ok {
+						if d := adopted.AddDate(0, 0, s.cfg.GraceDays); d.Before(due) {
+							due = d
+						}
+					}
+				}
 				if !today.Before(due) {
 					row.Status = StatusOverdue
 				} else if !today.Before(due.AddDate(0, 0, -s.cfg.DueSoonDays)) {

@@ -176,6 +176,7 @@ type state struct {
 	quizzes  map[string]*quiz.Quiz
 	order    []*quiz.Quiz
 	versions policyIndex
+	adopted  adoptedDates
 	roster   *Roster
 }
 
@@ -244,11 +245,11 @@ func New(cfg Config) (*Server, error) {
 
 func load(cfg Config) (*state, error) {
 	var problems []Problem
-	versions, ps := loadPolicies(cfg.ContentDir)
+	versions, adopted, ps := loadPolicies(cfg.ContentDir)
 	problems = append(problems, ps...)
 	quizzes, ps := quiz.LoadDir(cfg.QuizDir)
 	problems = append(problems, ps...)
-	st := &state{quizzes: map[string]*quiz.Quiz{}, versions: versions}
+	st := &state{quizzes: map[string]*quiz.Quiz{}, versions: versions, adopted: adopted}
 	for _, q := range quizzes {
 		if versions != nil {
 			problems = append(problems, q.Validate(versions)...)

@@ -114,6 +114,7 @@
       else if (r.days_left < 0) { due += " (" + (-r.days_left) + " days ago)"; }
       else if (r.days_left === 0) { due += " (today)"; }
       else if (r.status !== "done") { due += " (in " + r.days_left + " days)"; }
+      if (r.reacknowledge) { due += " \u2014 version " + r.current_version + " not yet acknowledged"; }
       cell(tr, due);
       cell(tr, r.certificate || "—", "code");
       rows.appendChild(tr);
