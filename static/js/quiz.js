@@ -21,6 +21,9 @@
   if (!dataEl || !app) return;
   var quiz = JSON.parse(dataEl.textContent);
   var questions = quiz.questions || [];
+  // The endpoint: an absolute URL, or a path the build has already put inside
+  // the site's folder (trainlog_url "/api" at https://example.org/school/ is
+  // "/school/api"; see layouts/quiz/page.html). fetch resolves it against the page.
   var api = String(quiz.api || "/api").replace(/\/+$/, "");
 
   var TOKEN_KEY = "policysite.trainlog.token";
