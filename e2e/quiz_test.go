@@ -543,10 +543,27 @@ func TestQuizKeyboardPassAndCertificate(t *testing.T) {
 			printed["cert"], printed["header"], printed["h1"], printed["button"])
 	}
 
-	// The DSL's report has the pass.
-	report := string(apiGet(t, "/v1/report"))
-	if !strings.Contains(report, testStaffID) && !strings.Contains(report, testStaffName) {
-		t.Errorf("GET /api/v1/report does not mention %s (%s): %s", testStaffName, testStaffID, short(report, 500))
+	// The DSL's report has the pass: the row for this person and quiz (every
+	// roster member has one, passed or not) is done, with this certificate.
+	var report struct {
+		Rows []map[string]any `json:"rows"`
+	}
+	raw := apiGet(t, "/v1/report")
+	if err := json.Unmarshal(raw, &report); err != nil {
+		t.Fatalf("GET /api/v1/report is not JSON: %v: %s", err, short(string(raw), 300))
+	}
+	var row map[string]any
+	for _, r := range report.Rows {
+		if r["staff_id"] == testStaffID && r["quiz"] == q.ID {
+			row = r
+		}
+	}
+	plain := func(v any) string { s, _ := v.(string); return strings.ReplaceAll(strings.TrimSpace(s), "-", "") }
+	if row == nil {
+		t.Errorf("GET /api/v1/report has no row for %s and %s: %s", testStaffID, q.ID, short(string(raw), 500))
+	} else if row["status"] != "done" || plain(row["certificate"]) != plain(cert["code"]) || row["passed_version"] != version {
+		t.Errorf("GET /api/v1/report row for %s and %s: status %v, certificate %v, version %v; want done, %s, %s",
+			testStaffID, q.ID, row["status"], row["certificate"], row["passed_version"], cert["code"], version)
 	}
 	found := false
 	for _, c := range completions(t) {
