@@ -66,6 +66,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -153,6 +154,12 @@ func (c *Config) defaults() {
 		c.Notice = func(msg string) { log.Warn(msg) }
 	}
 	c.AllowOrigin = strings.TrimSuffix(c.AllowOrigin, "/")
+	// A browser's Origin header is scheme://host[:port] only, so a site
+	// address with a path (https://example.org/school/, a site published
+	// in a folder) is cut to its origin; otherwise it would never match.
+	if u, err := url.Parse(c.AllowOrigin); err == nil && u.Scheme != "" && u.Host != "" {
+		c.AllowOrigin = strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
+	}
 	c.OpenDomain = strings.ToLower(strings.TrimPrefix(c.OpenDomain, "@"))
 }
 
