@@ -20,6 +20,7 @@ import (
 
 	"github.com/policysite/policysite"
 	"github.com/policysite/policysite/internal/build"
+	"github.com/policysite/policysite/internal/poster"
 )
 
 // exampleSite copies the example school into a new folder.
@@ -159,11 +160,34 @@ func TestBuildPosters(t *testing.T) {
 	}
 }
 
+// Without a browser, whether CHROMIUM names one that is not there or there
+// is none on PATH, the build succeeds and says once, among its notes and
+// nothing in its log, that the PDFs were skipped and why.
 func TestBuildWithoutBrowser(t *testing.T) {
-	t.Setenv("CHROMIUM", "/nonexistent/chromium")
+	for _, tc := range []struct {
+		name      string
+		chromium  string // "" = unset
+		emptyPATH bool
+		why       string
+	}{
+		{"CHROMIUM names a missing browser", "/nonexistent/chromium", false, "CHROMIUM is /nonexistent/chromium, which is not a program that can be run"},
+		{"no Chromium on PATH", "", true, "no Chromium found (install chromium, or set CHROMIUM"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("CHROMIUM", tc.chromium)
+			if tc.emptyPATH {
+				t.Setenv("PATH", t.TempDir())
+			}
+			buildWithoutBrowser(t, tc.why)
+		})
+	}
+}
+
+func buildWithoutBrowser(t *testing.T, why string) {
 	src := exampleSite(t)
 	dest := filepath.Join(t.TempDir(), "public")
-	res, err := build.Site(build.Options{Source: src, Dest: dest})
+	var log bytes.Buffer
+	res, err := build.Site(build.Options{Source: src, Dest: dest, Log: &log})
 	if err != nil {
 		t.Fatalf("without a browser the build must still succeed: %v", err)
 	}
@@ -173,9 +197,12 @@ func TestBuildWithoutBrowser(t *testing.T) {
 			skipped = append(skipped, n)
 		}
 	}
-	if len(skipped) != 1 || !strings.Contains(skipped[0], "skipped") || !strings.Contains(skipped[0], "CHROMIUM is /nonexistent/chromium") ||
+	if len(skipped) != 1 || !strings.Contains(skipped[0], "skipped") || !strings.Contains(skipped[0], why) ||
 		!strings.Contains(skipped[0], "print from any browser") {
-		t.Fatalf("want one note saying the PDFs were skipped, why, and that the pages still print; notes:\n%s", strings.Join(res.Notes, "\n"))
+		t.Fatalf("want one note saying the PDFs were skipped, why (%q), and that the pages still print; notes:\n%s", why, strings.Join(res.Notes, "\n"))
+	}
+	if strings.Contains(log.String(), "PDF") || strings.Contains(log.String(), "Chromium") {
+		t.Errorf("the build's log speaks of the PDFs or the browser too, so the skip would be said more than once:\n%s", log.String())
 	}
 
 	var pages []string
@@ -215,6 +242,44 @@ func TestBuildWithoutBrowser(t *testing.T) {
 	}
 	if n := strings.Count(string(index), "poster-card-title"); n != 5 {
 		t.Errorf("the posters index lists %d posters, want 5 (only the PDF links go)", n)
+	}
+}
+
+// A poster naming an icon there is no picture for stops the build, at the
+// rule's file and line, with every icon name the site knows.
+func TestBuildUnknownIcon(t *testing.T) {
+	t.Setenv("CHROMIUM", "/nonexistent/chromium") // the icons are checked before any browser
+	src := exampleSite(t)
+	pl := filepath.Join(src, "content", "posters", "ks1-a4-pl.md")
+	old, err := os.ReadFile(pl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const line = 16 // - :kind-words: W internecie używam miłych słów.
+	if got := strings.Split(string(old), "\n")[line-1]; !strings.HasPrefix(got, "- :kind-words: ") {
+		t.Fatalf("ks1-a4-pl.md line %d is %q, want the kind-words rule: update the test", line, got)
+	}
+	os.WriteFile(pl, bytes.Replace(old, []byte(":kind-words:"), []byte(":kind-word:"), 1), 0o644)
+	dest := filepath.Join(t.TempDir(), "public")
+	_, err = build.Site(build.Options{Source: src, Dest: dest})
+	if err == nil {
+		t.Fatal("the build succeeded with the unknown icon :kind-word: in ks1-a4-pl.md")
+	}
+	msg := err.Error()
+	t.Logf("the build said:\n%s", msg)
+	prefix := fmt.Sprintf("content/posters/ks1-a4-pl.md:%d: ", line)
+	if !strings.Contains(msg, prefix) || !strings.Contains(msg, "unknown icon :kind-word:") || !strings.Contains(msg, "did you mean :kind-words:?") {
+		t.Errorf("want an error at %s naming :kind-word: and suggesting :kind-words:; the build said:\n%s", prefix, msg)
+	}
+	icons, err := poster.Icons(src)
+	if err != nil || len(icons) < 10 {
+		t.Fatalf("the icons: %v %v", icons, err)
+	}
+	if !strings.Contains(msg, "the icons are "+strings.Join(icons, ", ")+";") {
+		t.Errorf("the error does not list every known icon (%s):\n%s", strings.Join(icons, ", "), msg)
+	}
+	if _, err := os.Stat(dest); err == nil {
+		t.Errorf("the failed build published a site at %s", dest)
 	}
 }
 
