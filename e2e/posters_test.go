@@ -473,7 +473,7 @@ func TestPosterPages(t *testing.T) {
 }
 
 // ruleFonts asks the browser which platform fonts drew the rules' text, and
-// how many glyphs each drew.
+// how many glyphs each drew; a web font (@font-face) among them fails t.
 func ruleFonts(t *testing.T, ctx context.Context) map[string]float64 {
 	t.Helper()
 	if _, err := chromedp.Call(ctx, dom.Enable, dom.EnableParams{}); err != nil {
@@ -491,12 +491,18 @@ func ruleFonts(t *testing.T, ctx context.Context) map[string]float64 {
 		t.Fatalf("finding the rules' text: %v (%d found)", err, len(nodes.NodeIDs))
 	}
 	fonts := map[string]float64{}
+	web := map[string]bool{}
 	for _, id := range nodes.NodeIDs {
 		res, err := chromedp.Call(ctx, css.GetPlatformFontsForNode, css.GetPlatformFontsForNodeParams{NodeID: id})
 		if err != nil {
 			t.Fatalf("asking for the fonts of a rule: %v", err)
 		}
 		for _, f := range res.Fonts {
+			if f.IsCustomFont && !web[f.FamilyName] {
+				// The issue: a plain sans font stack, no external fonts.
+				web[f.FamilyName] = true
+				t.Errorf("%s: rules are drawn with the web font %q (@font-face), want only the machine's own fonts", here(ctx), f.FamilyName)
+			}
 			fonts[f.FamilyName] += f.GlyphCount
 		}
 	}
