@@ -437,7 +437,12 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		t.Logf("no screenshot: %v", shotsErr)
 		return
 	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	// A screenshot taken while the tab is navigating waits for a frame that
+	// never comes; bound it so such a mistake costs seconds, not the tab's
+	// whole timeout.
+	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Logf("no screenshot of %s: %v", name, err)
 		return
