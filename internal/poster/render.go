@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/css"
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -159,6 +161,10 @@ type Measure struct {
 	// Wide is true when something is wider than the sheet's safe area.
 	Wide      bool   `json:"wide"`
 	Direction string `json:"direction"`
+	// Font is the family the browser drew the first rule in, asked of it
+	// only when the rules do not fit: the same poster fits with one font and
+	// not with a wider one, so the error names it.
+	Font string `json:"-"`
 }
 
 // RuleRect is where one rule is on the sheet.
@@ -246,6 +252,10 @@ func (b *Browser) Render(ctx context.Context, url string, widthMM, heightMM floa
 		return nil, b.err(ctx, "measuring "+url, err)
 	}
 	out := &Page{Measure: m}
+	if m.FirstOverflow() >= 0 && m.Error == "" {
+		// Best effort: the error is clear without the font's name.
+		out.Measure.Font, _ = chromedp.Run(tab, chromedp.Action[string](firstRuleFont))
+	}
 	if m.Error != "" || m.FirstOverflow() >= 0 || len(m.Broken) > 0 || m.Wide {
 		return out, nil
 	}
@@ -274,6 +284,36 @@ func (b *Browser) Render(ctx context.Context, url string, widthMM, heightMM floa
 		return nil, fmt.Errorf("printing %s: the browser returned something that is not a PDF", url)
 	}
 	return out, nil
+}
+
+// firstRuleFont returns the family of the installed font that most of the
+// first rule's letters were drawn in.
+func firstRuleFont(ctx context.Context, t *chromedp.Target) (string, error) {
+	if _, err := cdp.Call(ctx, t, dom.Enable, dom.EnableParams{}); err != nil {
+		return "", err
+	}
+	if _, err := cdp.Call(ctx, t, css.Enable, cdp.Empty{}); err != nil {
+		return "", err
+	}
+	doc, err := cdp.Call(ctx, t, dom.GetDocument, dom.GetDocumentParams{})
+	if err != nil {
+		return "", err
+	}
+	n, err := cdp.Call(ctx, t, dom.QuerySelector, dom.QuerySelectorParams{NodeID: doc.Root.NodeID, Selector: ".poster-rule .poster-text"})
+	if err != nil || n.NodeID == 0 {
+		return "", err
+	}
+	fonts, err := cdp.Call(ctx, t, css.GetPlatformFontsForNode, css.GetPlatformFontsForNodeParams{NodeID: n.NodeID})
+	if err != nil {
+		return "", err
+	}
+	best, most := "", 0.0
+	for _, f := range fonts.Fonts {
+		if f.GlyphCount > most {
+			best, most = f.FamilyName, f.GlyphCount
+		}
+	}
+	return best, nil
 }
 
 func (b *Browser) err(ctx context.Context, what string, err error) error {

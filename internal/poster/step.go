@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -286,8 +287,21 @@ func fitProblem(p *Poster, e Entry, m Measure) string {
 	case p.Orientation == "landscape":
 		fix += ", or try orientation: portrait"
 	}
-	return fmt.Sprintf("%s: the poster does not fit on one %s sheet: rule %d of %d%s would spill over the bottom margin (the rules need %.0f mm more than the sheet has): “%s” (%s). To fix it, %s.",
+	msg := fmt.Sprintf("%s: the poster does not fit on one %s sheet: rule %d of %d%s would spill over the bottom margin (the rules need %.0f mm more than the sheet has): “%s” (%s). To fix it, %s.",
 		p.File, p.Sheet(), i+1, len(p.Rules), after, math.Ceil(over), short(r.Text, 60), where, fix)
+	if m.Font != "" && !slices.Contains(designedFonts, m.Font) {
+		msg += fmt.Sprintf("\n  The rules were measured in %s, the font this computer has of those the poster asks for; the posters are designed for Noto Sans or Liberation Sans (Noto Naskh Arabic for Urdu and Arabic), which take less room. Installing them (on Debian or Ubuntu: sudo apt install fonts-noto-core fonts-liberation) may let the poster fit as it is.", m.Font)
+	}
+	return msg
+}
+
+// designedFonts are the fonts the poster layout is measured and tested
+// with (static/css/poster.css names them first in its font stacks). Another
+// font, such as DejaVu Sans on a machine without them, is wider, so a poster
+// that fits elsewhere can spill there.
+var designedFonts = []string{
+	"Noto Sans", "Open Sans", "Liberation Sans", "Arial", "Helvetica",
+	"Noto Naskh Arabic", "Noto Sans Arabic", "Noto Nastaliq Urdu",
 }
 
 func problemsError(ps []Problem) error {

@@ -131,6 +131,9 @@ func TestBuildPosters(t *testing.T) {
 	if !strings.Contains(msg, fmt.Sprintf("“Rule number %d:", firstOff)) {
 		t.Errorf("the message does not quote rule %d:\n%s", firstOff, msg)
 	}
+	if strings.Contains(msg, "were measured in") {
+		t.Errorf("the poster was drawn in a font it is designed for (scripts/setup installs Noto Sans), yet the message blames the font:\n%s", msg)
+	}
 	if strings.Count(msg, "content/posters/") != 2 { // the poster, and the rule's place in it
 		t.Errorf("the message names other posters than too-long.md, which fit:\n%s", msg)
 	}
@@ -289,4 +292,44 @@ func names(es []os.DirEntry) []string {
 		out = append(out, e.Name())
 	}
 	return out
+}
+
+// On a machine without the fonts the posters are designed for, Chromium
+// draws them in another, wider font (DejaVu Sans on a bare Debian), and a
+// poster that fits elsewhere can spill. The error then names the font it was
+// measured in and how to install the designed ones. A school's own
+// static/css/poster.css that asks for DejaVu Sans stands in for such a machine.
+func TestSpillNamesTheFont(t *testing.T) {
+	t.Setenv("POLICYSITE_CACHE", t.TempDir())
+	src := exampleSite(t)
+	css, err := fs.ReadFile(policysite.Theme, "static/css/poster.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack := regexp.MustCompile(`(?m)^(\s*--font:)[^;]*;`)
+	if !stack.Match(css) {
+		t.Fatal("static/css/poster.css has no --font: line to replace")
+	}
+	css = stack.ReplaceAll(css, []byte(`$1 "DejaVu Sans", sans-serif;`))
+	os.MkdirAll(filepath.Join(src, "static", "css"), 0o755)
+	os.WriteFile(filepath.Join(src, "static", "css", "poster.css"), css, 0o644)
+	var b strings.Builder
+	b.WriteString("---\ntitle: \"Too many rules\"\nkey_stage: KS1\npaper: A4\norientation: portrait\nlanguage: en\n---\n")
+	for i := 1; i <= 14; i++ {
+		fmt.Fprintf(&b, "- :padlock: Rule number %d: I keep my password secret from everyone.\n", i)
+	}
+	os.WriteFile(filepath.Join(src, "content", "posters", "too-long.md"), []byte(b.String()), 0o644)
+
+	_, err = build.Site(build.Options{Source: src, Dest: filepath.Join(t.TempDir(), "public")})
+	if err == nil {
+		t.Fatal("the build succeeded with 14 long KS1 rules on A4: want it to fail")
+	}
+	msg := err.Error()
+	t.Logf("the build said:\n%s", msg)
+	if !strings.Contains(msg, "content/posters/too-long.md: the poster does not fit") {
+		t.Fatalf("the error does not say which poster spills:\n%s", msg)
+	}
+	if !strings.Contains(msg, "The rules were measured in DejaVu Sans") || !strings.Contains(msg, "sudo apt install fonts-noto-core") {
+		t.Errorf("the error does not name the font the rules were measured in and how to install the designed ones:\n%s", msg)
+	}
 }
