@@ -220,3 +220,57 @@ func (s *Site) pageURL(p *policy.Policy) string {
 	}
 	return dir + name + "/"
 }
+
+// checkImages: a picture in a page must be a file of the site, so that it
+// shows, and so that opening the page asks nothing of another website (which
+// would learn who read it: the site promises parents no third-party
+// requests); and it needs a description for people who cannot see it.
+func checkImages(s *Site) []Finding {
+	var out []Finding
+	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {
+		for _, im := range p.Images {
+			if f, bad := s.imageProblem(p, im); bad {
+				out = append(out, f)
+			}
+			if strings.TrimSpace(im.Text) == "" {
+				out = append(out, warnf(p.File, im.Line,
+					"the picture %q has no description, so people using screen readers do not know what it shows: write one in the square brackets, e.g. ![The school's reporting flowchart](%s)",
+					im.Dest, im.Dest))
+			}
+		}
+	}
+	return out
+}
+
+func (s *Site) imageProblem(p *policy.Policy, im policy.Link) (Finding, bool) {
+	dest := strings.TrimSpace(im.Dest)
+	if im.Dynamic {
+		return Finding{}, false
+	}
+	if dest == "" {
+		return errorf(p.File, im.Line, "the picture %q has no address: put the file in static/images/ and write ![%s](/images/FILE.png)", im.Text, im.Text), true
+	}
+	u, err := url.Parse(dest)
+	if err != nil {
+		return errorf(p.File, im.Line, "the picture address %q cannot be read (%v): check for spaces or stray characters; put the file in static/images/ and write /images/FILE.png", dest, err), true
+	}
+	if u.Scheme != "" || strings.HasPrefix(dest, "//") {
+		if u.Scheme == "data" {
+			return Finding{}, false
+		}
+		return errorf(p.File, im.Line, "the picture %q is on another website, so every reader's browser would fetch it from there (telling that site who read the page) and show nothing if it moves: save the file in static/images/ and write /images/%s", dest, path.Base(u.Path)), true
+	}
+	if strings.HasPrefix(u.Path, "/") {
+		if !s.staticFile(path.Clean(u.Path)) {
+			return errorf(p.File, im.Line, "the picture %q is missing: there is no file static%s in the site (nor in the built-in theme): put the file at static%s, or correct the address", dest, path.Clean(u.Path), path.Clean(u.Path)), true
+		}
+		return Finding{}, false
+	}
+	// A relative address is a file beside the page (a page bundle:
+	// content/policies/SLUG/index.md with its pictures in the same folder).
+	rel := path.Join(path.Dir(p.File), u.Path)
+	if st, err := os.Stat(filepath.Join(s.Dir, filepath.FromSlash(rel))); err == nil && !st.IsDir() {
+		return Finding{}, false
+	}
+	return errorf(p.File, im.Line, "the picture %q is missing: there is no file %s: put pictures in static/images/ and write /images/%s", dest, rel, path.Base(u.Path)), true
+}

@@ -95,6 +95,7 @@ var siteChecks = []func(*Site) []Finding{
 	checkPlaceholders,
 	checkHeadings,
 	checkLinks,
+	checkImages,
 	checkReviewDates,
 	checkPastedMarkdown,
 	checkQuizzes,

@@ -216,9 +216,13 @@ func (p *Policy) analyseBody(body []byte, school SchoolValues) []Problem {
 			dest := string(n.Destination)
 			p.Links = append(p.Links, Link{Dest: e.restore(dest), Text: e.restore(displayText(n, e.md)), Line: line, Dynamic: strings.Contains(dest, "HAHAHUGOSHORTCODE")})
 		case *ast.Image:
+			line := e.line(last)
 			if sp, ok := textSpan(n); ok {
+				line = e.line(sp.start)
 				labels = append(labels, sp)
 			}
+			dest := string(n.Destination)
+			p.Images = append(p.Images, Link{Dest: e.restore(dest), Text: e.restore(displayText(n, e.md)), Line: line, Dynamic: strings.Contains(dest, "HAHAHUGOSHORTCODE")})
 		case *ast.CodeSpan:
 			if sp, ok := textSpan(n); ok {
 				masks = append(masks, sp)

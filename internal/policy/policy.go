@@ -29,6 +29,9 @@ type Policy struct {
 
 	Headings []Heading
 	Links    []Link
+	// Images are the pictures in the body, ![description](address); Text is
+	// the description (alt text).
+	Images []Link
 	// Shortcodes lists every shortcode tag in the body, in order, so callers
 	// can check the arguments of the ones they know (e.g. school).
 	Shortcodes []Shortcode
