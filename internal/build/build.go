@@ -95,6 +95,7 @@ func Site(opt Options) (*Result, error) {
 		Minify:  !opt.NoMinify,
 		Log:     opt.Log,
 		Transform: func(path string, src []byte) []byte {
+			src, _ = markdown.ToUTF8(src) // check warns about it
 			fm, body := markdown.SplitFrontMatter(src)
 			out, _ := markdown.Normalize(body)
 			return append(fm[:len(fm):len(fm)], out...)

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/policysite/policysite/internal/poster"
 )
@@ -138,6 +139,32 @@ func TestSchoolLayoutOverridesTheTheme(t *testing.T) {
 	}
 	if !strings.Contains(page, "Ms Fixture Lead") {
 		t.Error("the rest of the theme stopped working with one partial overridden")
+	}
+}
+
+// A policy saved in Notepad's "ANSI" encoding (Windows-1252) is published
+// with its curly quotes, not as "�".
+func TestBuildReadsWindows1252(t *testing.T) {
+	site := copyDir(t, "testdata/site")
+	file := filepath.Join(site, "content/policies/alpha.md")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = append(src, []byte("\nThe school\x92s rules \x93matter\x94 \x96 always.\n")...)
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Site(Options{Source: site, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	page := read(t, filepath.Join(dest, "policies/alpha/index.html"))
+	if !strings.Contains(page, "The school’s rules “matter” – always.") && !strings.Contains(page, "The school&rsquo;s rules &ldquo;matter&rdquo; &ndash; always.") {
+		t.Errorf("the Windows-1252 sentence is not on the page as written; page:\n%s", page)
+	}
+	if strings.Contains(page, "\ufffd") || !utf8.ValidString(page) {
+		t.Error("the page has characters that are not UTF-8, or replacement characters")
 	}
 }
 

@@ -81,6 +81,20 @@ func TestParseTOMLWithCRLFAndBOM(t *testing.T) {
 	}
 }
 
+// A policy saved by Notepad in its "ANSI" encoding (Windows-1252) reads as
+// the author wrote it, curly quotes and all, with a warning at the first line
+// that was not UTF-8.
+func TestParseWindows1252(t *testing.T) {
+	src := strings.Replace(validFM, "How we keep pupils safe online.", "How we keep pupils \x93safe\x94 online.", 1) + "## Parents\x92 role\n"
+	p, probs := parse(t, &Parser{}, src)
+	if p.Summary != "How we keep pupils “safe” online." || len(p.Headings) != 1 || p.Headings[0].Text != "Parents’ role" {
+		t.Errorf("summary %q, headings %+v: want the Windows-1252 quotes read as curly quotes", p.Summary, p.Headings)
+	}
+	if len(probs) != 1 || probs[0].Severity != Warning || probs[0].Line != 3 || !strings.Contains(probs[0].Message, "save the file as UTF-8") {
+		t.Errorf("problems %v: want one warning at line 3 saying to save the file as UTF-8", probs)
+	}
+}
+
 func TestParseHeadings(t *testing.T) {
 	school := fakeSchool{
 		"children_services.name": "Ashcombe Children&#39;s Services", // as html/template escapes it

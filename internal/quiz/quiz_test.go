@@ -127,6 +127,7 @@ func TestParseProblems(t *testing.T) {
 		{"choice not text", goodTop + "[[questions]]\nchoices = [\n  \"Yes\",\n  2,\n]\n", 8, []string{"choice 1 must be text"}},
 		{"answer as text", goodTop + "[[questions]]\nanswer = \"1\"\n", 6, []string{"answer must be the number of the right choice"}},
 		{"answer list of text", goodTop + "[[questions]]\nanswer = [\"a\"]\n", 6, []string{"answer must list choice numbers"}},
+		{"saved as Windows-1252 (Notepad's ANSI)", goodTop + "intro = \"It\x92s short\"\n", 5, []string{"not UTF-8", "Save it as UTF-8"}},
 		{"questions as inline list", "questions = [{text = \"x\"}]\n", 1, []string{"own [[questions]] table"}},
 	}
 	for _, tt := range tests {
