@@ -64,6 +64,12 @@ func ParseRoster(file string, data []byte) (*Roster, []Problem) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // spreadsheet apps often save UTF-8 with a byte-order mark
 
 	cr := csv.NewReader(bytes.NewReader(data))
+	// Excel saves "CSV" with semicolons where the decimal separator is a
+	// comma (most of Europe), whichever CSV type is chosen: a header line
+	// with semicolons and no commas says the file is written that way.
+	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Contains(first, []byte(";")) && !bytes.Contains(first, []byte(",")) {
+		cr.Comma = ';'
+	}
 	cr.FieldsPerRecord = -1 // counted below, with a clearer message
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -86,12 +92,8 @@ func ParseRoster(file string, data []byte) (*Roster, []Problem) {
 		}
 	}
 	if len(missing) > 0 {
-		hint := ""
-		if len(header) == 1 && strings.Contains(header[0], ";") {
-			hint = " The file seems to use semicolons: save it as \"CSV (comma delimited)\"."
-		}
-		add(1, "the header line has no %s column: it must name the columns %s (found: %s).%s",
-			strings.Join(missing, ", "), strings.Join(rosterColumns, ","), strings.Join(header, ","), hint)
+		add(1, "the header line has no %s column: it must name the columns %s (found: %s)",
+			strings.Join(missing, ", "), strings.Join(rosterColumns, ","), strings.Join(header, string(cr.Comma)))
 		return nil, ps
 	}
 
@@ -108,6 +110,9 @@ func ParseRoster(file string, data []byte) (*Roster, []Problem) {
 				break // the reader cannot resynchronise after a quoting error
 			}
 			continue
+		}
+		if blankRow(rec) {
+			continue // a spreadsheet's empty row (;;;;) is not a member of staff
 		}
 		if len(rec) < len(header) {
 			add(line, "this row has %d values but the header has %d columns (%s): add the missing values, with empty ones between commas if needed",
@@ -154,6 +159,15 @@ func ParseRoster(file string, data []byte) (*Roster, []Problem) {
 		return nil, ps
 	}
 	return r, nil
+}
+
+func blankRow(rec []string) bool {
+	for _, v := range rec {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func plausibleEmail(s string) bool {

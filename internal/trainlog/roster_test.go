@@ -33,7 +33,7 @@ func TestRosterProblems(t *testing.T) {
 		{"empty file", "", 0, "the staff roster is empty"},
 		{"header only", header, 0, "has a header but no staff"},
 		{"missing column", "id,name,email,role,startdate\nA,Ann,a@s.example,T,2020-01-01\n", 1, "no start_date column"},
-		{"semicolons", "id;name;email;role;start_date\nA;Ann;a@s.example;T;2020-01-01\n", 1, "semicolons"},
+		{"semicolons, short row", "id;name;email;role;start_date\nA;Ann;a@s.example;T\n", 2, "this row has 4 values"},
 		{"short row", header + "A,Ann,a@s.example,T\n", 2, "this row has 4 values but the header has 5 columns"},
 		{"empty id", header + ",Ann,a@s.example,T,2020-01-01\n", 2, "id is empty"},
 		{"id with a space", header + "A 1,Ann,a@s.example,T,2020-01-01\n", 2, "no spaces"},
@@ -73,5 +73,27 @@ func TestRosterAcceptsSpreadsheetExports(t *testing.T) {
 	a := r.ByID("A1")
 	if a == nil || a.Name != "Archer, Ann" || a.Role != "Teacher, Year 2" || a.Email != "ann@s.example" {
 		t.Errorf("row read wrongly: %+v", a)
+	}
+}
+
+func TestRosterAcceptsExcelSemicolonsAndBlankRows(t *testing.T) {
+	// Excel where the decimal separator is a comma: semicolons, a blank row
+	// written as separators only, an extra column, a comma inside a value.
+	csv := "\xef\xbb\xbfid;name;email;role;start_date;notes\r\n" +
+		"A1;Archer, Ann;Ann@S.example;Teacher;2020-01-01;\r\n" +
+		";;;;;\r\n" +
+		"B2;Bob Brown;bob@s.example;TA;2021-09-01;x\r\n"
+	r, ps := ParseRoster("staff.csv", []byte(csv))
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	if len(r.Staff) != 2 {
+		t.Fatalf("want 2 staff, got %d", len(r.Staff))
+	}
+	if a := r.ByEmail("ann@s.example"); a == nil || a.Name != "Archer, Ann" || a.ID != "A1" {
+		t.Errorf("row read wrongly: %+v", a)
+	}
+	if b := r.ByID("B2"); b == nil || b.Line != 4 {
+		t.Errorf("row after the blank one read wrongly: %+v", b)
 	}
 }
