@@ -17,6 +17,7 @@ import (
 	"github.com/policysite/policysite/internal/hugo"
 	"github.com/policysite/policysite/internal/lint"
 	"github.com/policysite/policysite/internal/markdown"
+	"github.com/policysite/policysite/internal/policy"
 	"github.com/policysite/policysite/internal/poster"
 )
 
@@ -53,6 +54,9 @@ func Site(opt Options) (*Result, error) {
 	// published, and check's file:line messages say how to fix it.
 	if _, err := hugo.FindConfig(opt.Source); err != nil {
 		return nil, err
+	}
+	if msg := policy.BaseURLProblem(opt.BaseURL); msg != "" {
+		return nil, fmt.Errorf("--base-url: %s", strings.Replace(msg, "write baseURL = ", "give --base-url ", 1))
 	}
 	findings, err := lint.Check(opt.Source, lint.Options{})
 	if err != nil {

@@ -105,20 +105,28 @@ func TestFailedBuildKeepsPreviousSite(t *testing.T) {
 
 func TestBuildErrorsSayWhatToDo(t *testing.T) {
 	tests := []struct {
-		name  string
-		setup func(site string)
-		want  []string
+		name    string
+		setup   func(site string)
+		baseURL string // --base-url
+		want    []string
 	}{
-		{"no config", func(site string) { os.Remove(filepath.Join(site, "config.toml")) }, []string{"no config.toml", "policysite init"}},
+		{"no config", func(site string) { os.Remove(filepath.Join(site, "config.toml")) }, "", []string{"no config.toml", "policysite init"}},
 		{"shortcode without key", func(site string) {
 			os.WriteFile(filepath.Join(site, "content/policies/gamma.md"), []byte("---\ntitle: G\n---\n\nHi {{< school >}}\n"), 0o644)
-		}, []string{"content/policies/gamma.md:5", "needs the name of a school variable", `"adopted" is missing`}},
+		}, "", []string{"content/policies/gamma.md:5", "needs the name of a school variable", `"adopted" is missing`}},
+		{"baseURL without https://", func(site string) {
+			cfg := filepath.Join(site, "config.toml")
+			src, _ := os.ReadFile(cfg)
+			os.WriteFile(cfg, bytes.Replace(src, []byte(`baseURL = "/"`), []byte(`baseURL = "policies.fixture.example.org"`), 1), 0o644)
+		}, "", []string{"config.toml:1", `must start with https://`, `baseURL = "https://policies.fixture.example.org/"`}},
+		{"--base-url without https://", func(string) {}, "www.fixture.example.org/policies",
+			[]string{"--base-url", `must start with https://`, `give --base-url "https://www.fixture.example.org/policies/"`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			site := copyDir(t, "testdata/site")
 			tc.setup(site)
-			_, err := Site(Options{Source: site, Dest: filepath.Join(t.TempDir(), "out")})
+			_, err := Site(Options{Source: site, Dest: filepath.Join(t.TempDir(), "out"), BaseURL: tc.baseURL})
 			if err == nil {
 				t.Fatal("build succeeded")
 			}

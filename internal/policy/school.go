@@ -90,14 +90,20 @@ func ParseConfig(file string, src []byte) (*Config, []Problem) {
 			strings.TrimPrefix(err.Error(), "toml: "))}
 	}
 	lines := tomlKeyLines(src)
+	var probs []Problem
+	if u, ok := lookupFold(data, "baseurl").(string); ok {
+		if msg := BaseURLProblem(u); msg != "" {
+			probs = append(probs, errorf(file, lines["baseurl"], "%s", msg))
+		}
+	}
 	params, _ := lookupFold(data, "params").(map[string]any)
 	if n, ok := lookupFold(params, "review_warning_days").(int64); ok {
 		cfg.ReviewWarningDays = int(n)
 	}
 	school, ok := lookupFold(params, "school").(map[string]any)
 	if !ok {
-		return cfg, []Problem{errorf(file, lines["params"],
-			"the config has no [params.school] table: add one with the school's details, e.g. [params.school] then name = \"Oakfield Primary School\", and a table per role such as [params.school.dsl] with role and name")}
+		return cfg, append(probs, errorf(file, lines["params"],
+			"the config has no [params.school] table: add one with the school's details, e.g. [params.school] then name = \"Oakfield Primary School\", and a table per role such as [params.school.dsl] with role and name"))
 	}
 	s := &School{File: file, Line: lines["params.school"], vars: map[string]schoolVar{}, groups: map[string]int{}}
 	var flatten func(prefix string, m map[string]any)
@@ -117,7 +123,6 @@ func ParseConfig(file string, src []byte) (*Config, []Problem) {
 	sort.Strings(s.keys)
 	cfg.School = s
 
-	var probs []Problem
 	for _, k := range s.keys {
 		v := s.vars[k]
 		str, ok := v.value.(string)
@@ -271,4 +276,37 @@ func (s *School) Roles() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// BaseURLProblem says what is wrong with a site address (baseURL in the
+// config, or --base-url), or "" when it is usable: a full address with
+// https:// or http://, or a path such as "/" for a site not yet published.
+// Without the scheme, Hugo reads "policies.school.org" as a folder name and
+// every link and the poster PDFs break.
+func BaseURLProblem(u string) string {
+	t := strings.TrimSpace(u)
+	if t == "" || strings.HasPrefix(t, "/") {
+		return ""
+	}
+	lower := strings.ToLower(t)
+	if strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") {
+		if len(strings.TrimLeft(t[strings.Index(t, "//")+2:], "/")) == 0 {
+			return fmt.Sprintf("the site address (baseURL) %q has no website name after the //: write the whole address, e.g. baseURL = \"https://policies.your-school.example.org/\"", u)
+		}
+		return ""
+	}
+	rest := t
+	if i := strings.Index(rest, "//"); i >= 0 {
+		rest = rest[i+2:] // "https//x", "https:/x", "htps://x"
+	} else if i := strings.Index(rest, ":/"); i >= 0 {
+		rest = rest[i+2:]
+	}
+	rest = strings.TrimLeft(rest, "/")
+	if rest == "" {
+		rest = "policies.your-school.example.org"
+	}
+	if !strings.HasSuffix(rest, "/") {
+		rest += "/"
+	}
+	return fmt.Sprintf("the site address (baseURL) %q must start with https:// (or http://), or the links on the site break: write baseURL = \"https://%s\"", u, rest)
 }

@@ -114,3 +114,24 @@ func TestLoadConfigPrefersHugoToml(t *testing.T) {
 		t.Error("a missing site folder must be an error")
 	}
 }
+
+func TestBaseURLProblem(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/", ""},
+		{"", ""},
+		{"/school/", ""},
+		{"https://policies.oakfield.example.org/", ""},
+		{"HTTP://policies.oakfield.example.org", ""},
+		{"policies.oakfield.example.org", `write baseURL = "https://policies.oakfield.example.org/"`},
+		{"www.oakfield.example.org/policies", `write baseURL = "https://www.oakfield.example.org/policies/"`},
+		{"https//policies.oakfield.example.org/", `write baseURL = "https://policies.oakfield.example.org/"`},
+		{"https:/policies.oakfield.example.org/", `write baseURL = "https://policies.oakfield.example.org/"`},
+		{"https://", "has no website name after the //"},
+	}
+	for _, tt := range tests {
+		got := BaseURLProblem(tt.in)
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("BaseURLProblem(%q) = %q, want …%s…", tt.in, got, tt.want)
+		}
+	}
+}
