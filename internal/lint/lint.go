@@ -92,6 +92,7 @@ var siteChecks = []func(*Site) []Finding{
 	checkOwners,
 	checkRelatedDrafts,
 	checkSchoolVariables,
+	checkShortcodeNames,
 	checkPlaceholders,
 	checkHeadings,
 	checkLinks,
