@@ -363,11 +363,46 @@ func (p *Policy) syntaxProblem(fm *frontMatter, err error) Problem {
 		line = fm.firstLine - 1 + row
 		msg = strings.TrimPrefix(terr.Error(), "toml: ")
 	}
+	if fm.format == "yaml" {
+		if prob, ok := p.yamlLineProblem(fm); ok {
+			return prob
+		}
+	}
 	hint := "each field goes on its own line as key: value, e.g. title: Online Safety Policy; put text containing a colon or # in quotes"
 	if fm.format == "toml" {
 		hint = `each field goes on its own line as key = value, with text in quotes, e.g. title = "Online Safety Policy"`
 	}
 	return errorf(p.File, line, "the front matter cannot be read (%s): %s", msg, hint)
+}
+
+// yamlLineProblem finds the two mistakes people make most when typing YAML
+// front matter by hand, which the decoder reports in its own words ("found
+// character that cannot start any token", "non-map value is specified"): a
+// line indented with a tab, and a field without its colon.
+func (p *Policy) yamlLineProblem(fm *frontMatter) (Problem, bool) {
+	for i, l := range strings.Split(string(fm.text), "\n") {
+		l = strings.TrimRight(l, "\r")
+		line := fm.firstLine + i
+		if strings.HasPrefix(l, "\t") {
+			return errorf(p.File, line,
+				"the line %q starts with a tab: front matter may not use tabs; delete it so the line starts with the field name, e.g. %s",
+				strings.TrimSpace(l), p.example("audience")), true
+		}
+		t := strings.TrimSpace(l)
+		if t == "" || t != l || strings.HasPrefix(t, "#") || strings.HasPrefix(t, "-") || strings.Contains(t, ":") {
+			continue // blank, indented (part of the field above), a comment, a list item, or a field
+		}
+		word, rest, _ := strings.Cut(t, " ")
+		k := strings.ToLower(word)
+		if contains(requiredFields, k) || contains(hugoKeys, k) {
+			return errorf(p.File, line,
+				"the line %q has no colon after the field name: write %s: %s", t, word, strings.TrimSpace(rest)), true
+		}
+		return errorf(p.File, line,
+			"the line %q is not a field: each field is its name, a colon and a space, then its value (e.g. %s); if the text belongs to the field above, join it to the end of that line",
+			t, p.example("owner")), true
+	}
+	return Problem{}, false
 }
 
 // scalarText renders a scalar front-matter value as text.
