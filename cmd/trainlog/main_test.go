@@ -363,3 +363,19 @@ func TestKillLosesNoAcknowledgedCompletion(t *testing.T) {
 		t.Errorf("resend answer lacks the certificate: %s", body)
 	}
 }
+
+// A second trainlog on the same data folder stops at once with a message
+// naming the folder, instead of answering 503 to every completion.
+func TestSecondTrainlogOnSameDataIsRefused(t *testing.T) {
+	data := t.TempDir()
+	p := start(t, data)
+	code, _, errOut := runCmd(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--quizzes", quizzes,
+		"--content", content, "--roster", roster)
+	if code != 1 || !strings.Contains(errOut, "already in use by another trainlog") ||
+		!strings.Contains(errOut, fmt.Sprintf("process %d", p.cmd.Process.Pid)) {
+		t.Errorf("second trainlog: exit %d %q", code, errOut)
+	}
+	if code, body, err := post(p.url, "first-still-works", tokenFor(t, data, "HMARSH")); err != nil || code != 201 {
+		t.Errorf("the first trainlog after the refusal: %d %s %v", code, body, err)
+	}
+}

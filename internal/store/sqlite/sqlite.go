@@ -71,6 +71,7 @@ type Store struct {
 	restart   atomic.Bool // the checkpointer asks the writer to restart the WAL
 	missed    int         // restarts in a row that found the WAL busy; writer-owned
 	log       *slog.Logger
+	unlock    func() // releases the lock file; set by Open
 }
 
 const (
@@ -106,8 +107,27 @@ const columns = `id, attempt_id, staff_id, name, email, quiz, policy_version, sc
 	certificate, answers, started_at, finished_at, received_at`
 
 // Open opens (creating if needed) the database file at path and brings its
-// schema up to date.
+// schema up to date. While the store is open it holds path+".lock", so a
+// second process opening the same file gets a clear error instead of
+// failing to store completions.
 func Open(path string, opt Options) (*Store, error) {
+	if opt.Certificates == nil {
+		return nil, fmt.Errorf("open %s: no certificate codec given", path)
+	}
+	unlock, err := lock(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(path, opt)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	s.unlock = unlock
+	return s, nil
+}
+
+func open(path string, opt Options) (*Store, error) {
 	if opt.Certificates == nil {
 		return nil, fmt.Errorf("open %s: no certificate codec given", path)
 	}
@@ -554,7 +574,9 @@ func (s *Store) Close() error {
 	if _, err := s.checkpoint("TRUNCATE"); err != nil {
 		s.log.Warn("final SQLite checkpoint failed; the WAL file still holds recent completions, keep it with the database", "file", s.path, "error", err.Error())
 	}
-	return s.closeDBs()
+	err := s.closeDBs()
+	s.unlock()
+	return err
 }
 
 func (s *Store) closeDBs() error {

@@ -142,3 +142,31 @@ func storetestSample(attempt string) store.Completion {
 	return store.Completion{AttemptID: attempt, StaffID: "s1", Name: "Ann", Email: "ann@school.example", Quiz: "q",
 		PolicyVersion: "1", Score: 1, Correct: 1, Total: 1, Passed: true, Answers: "[[0]]", ReceivedAt: time.Now()}
 }
+
+// Two stores on one file would number new records from the same id and
+// collide on every insert: the second Open is refused, and after Close the
+// file can be opened again.
+func TestSecondOpenIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trainlog.db")
+	s, err := Open(path, withCerts(Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(path, withCerts(Options{}))
+	if err == nil {
+		t.Fatal("a second Open of the same file succeeded")
+	}
+	for _, want := range []string{path, "already in use by another trainlog", fmt.Sprintf("process %d", os.Getpid()), "--data"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(path, withCerts(Options{}))
+	if err != nil {
+		t.Fatalf("open after Close: %v", err)
+	}
+	s.Close()
+}
