@@ -239,6 +239,13 @@ func TestCheckFindings(t *testing.T) {
 			Options{}, []want{{p + "t.md:12: warning", `the link text "click here" does not say where the link goes`}}},
 
 		// Slugs.
+		{"file name with capitals and a space", map[string]string{p + "Anti Bullying.md": policyDoc("See [online safety](online-safety.md).\n"),
+			p + "t.md": policyDoc("See the [anti-bullying policy](/policies/anti-bullying/).\n", "related: [anti-bullying]")},
+			Options{}, []want{{p + "Anti Bullying.md:1: warning", `the file name "Anti Bullying" has capitals or spaces: the website calls this policy anti-bullying (its address is /policies/anti-bullying/, and related:, links and quizzes name it anti-bullying); rename the file to anti-bullying.md`}}},
+		{"two files that are one page to Hugo", map[string]string{p + "T.md": policyDoc("Text.\n"), p + "t.md": policyDoc("Text.\n")},
+			Options{}, []want{
+				{p + "t.md:1: error", `duplicate slug "t": content/policies/T.md already uses it`},
+				{p + "T.md:1: warning", `rename the file to t.md`}}},
 		{"file and bundle with one slug", map[string]string{p + "online-safety/index.md": policyDoc("Text.\n")},
 			Options{}, []want{{p + "online-safety/index.md:1: error", `duplicate slug "online-safety": content/policies/online-safety.md already uses it`}}},
 		{"slug field clash", map[string]string{p + "t.md": policyDoc("Text.\n", "slug: online-safety")},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -272,6 +273,10 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 		probs = append(probs, warnf(p.File, 1,
 			"the file name gives the slug %q, which is awkward in web addresses and quiz references: rename the file using lower-case letters, digits and hyphens, e.g. %s.md",
 			p.Slug, urlize(p.Slug)))
+	} else if name := p.fileName(); name != p.Slug {
+		probs = append(probs, warnf(p.File, 1,
+			"the file name %q has capitals or spaces: the website calls this policy %s (its address is /policies/%s/, and related:, links and quizzes name it %s); rename the file to %s.md so the names match",
+			name, p.Slug, p.Slug, p.Slug, p.Slug))
 	}
 	if v, ok := fields["draft"].(bool); ok {
 		p.Draft = v
@@ -337,6 +342,17 @@ func (p *Policy) readPageFrontMatter(fm *frontMatter) []Problem {
 		p.Title = s
 	}
 	return nil
+}
+
+// fileName is the name the policy's file (or bundle folder) gives it, as
+// written, without .md.
+func (p *Policy) fileName() string {
+	base := path.Base(p.File)
+	name := strings.TrimSuffix(base, path.Ext(base))
+	if name == "index" {
+		name = path.Base(path.Dir(p.File))
+	}
+	return name
 }
 
 func delimiter(format string) string {

@@ -199,7 +199,7 @@ func (ps *Parser) ParseFile(path string) (*Policy, []Problem) {
 	if isBundleIndex(path) {
 		slug = filepath.Base(filepath.Dir(path))
 	}
-	return ps.parse(display, slug, src, true)
+	return ps.parse(display, hugoName(slug), src, true)
 }
 
 // Parse reads a policy from memory; file is used in messages and slug is the
@@ -260,6 +260,13 @@ func (ps *Parser) display(path string) string {
 		}
 	}
 	return filepath.ToSlash(path)
+}
+
+// hugoName is the name Hugo gives a page from its file or folder name, and
+// so the slug related:, links and quizzes use: lower case, spaces as hyphens
+// ("Anti Bullying.md" is /policies/anti-bullying/).
+func hugoName(name string) string {
+	return strings.ReplaceAll(strings.ToLower(name), " ", "-")
 }
 
 func isBundleIndex(path string) bool {
