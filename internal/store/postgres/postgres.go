@@ -57,6 +57,11 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if opt.Schema != "" {
 		cfg.ConnConfig.RuntimeParams["search_path"] = opt.Schema
 	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		// A server behind a firewall that drops packets would otherwise
+		// keep trainlog starting, silently, for minutes.
+		cfg.ConnConfig.ConnectTimeout = 15 * time.Second
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
@@ -77,7 +82,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	sort.Strings(names)
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return fmt.Errorf("postgres: connect: %w", err)
+		return fmt.Errorf("postgres: cannot connect: check that PostgreSQL is running at the address given and that its user name, password and database name are right: %w", err)
 	}
 	defer tx.Rollback(ctx)
 	// Two trainlogs starting together must not both migrate.

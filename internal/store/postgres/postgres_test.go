@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"crypto/rand"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -47,5 +48,26 @@ func TestOpenExplainsABadAddress(t *testing.T) {
 	_, err := Open(context.Background(), "postgres://host:notaport/db", Options{Certificates: store.NewCertificates([]byte("k"))})
 	if err == nil || !strings.Contains(err.Error(), "postgres://user:password@host:5432/database") {
 		t.Fatalf("err = %v, want a message showing the address form", err)
+	}
+}
+
+func TestOpenExplainsAServerThatCannotBeReached(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	_, err = Open(context.Background(), "postgres://trainlog:s3cret-pw@"+addr+"/school", Options{Certificates: store.NewCertificates([]byte("k"))})
+	if err == nil {
+		t.Fatal("Open succeeded with no server")
+	}
+	for _, want := range []string{"cannot connect", "PostgreSQL is running", "password", addr} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "s3cret-pw") {
+		t.Errorf("the error shows the password: %v", err)
 	}
 }
