@@ -239,6 +239,16 @@ func TestCheckFindings(t *testing.T) {
 			Options{}, []want{{p + "t.md:12: warning", `the link text "click here" does not say where the link goes`}}},
 
 		// Slugs.
+		{"policy saved as .txt", map[string]string{p + "Anti Bullying.txt": policyDoc("Text.\n")},
+			Options{}, []want{{p + "Anti Bullying.txt: error", "this .txt file is not read as a policy (only .md files are), and the website would publish it as it is, at /policies/Anti Bullying.txt: if it is a policy, save it as plain text named anti-bullying.md"}}},
+		{"policy as a Word file", map[string]string{p + "anti-bullying.docx": "PK"},
+			Options{}, []want{{p + "anti-bullying.docx: error", "save it as plain text named anti-bullying.md"}}},
+		{"a PDF beside the policies", map[string]string{p + "form.pdf": "%PDF"},
+			Options{}, []want{{p + "form.pdf: warning", "files to download go in static/files/ (linked as /files/form.pdf)"}}},
+		{"policy named .MD is checked", map[string]string{p + "t.MD": policyDoc("Text.\n", "owner: nobody")},
+			Options{}, []want{
+				{p + "t.MD:1: warning", "the file name ends in .MD: rename the file to t.md"},
+				{p + "t.MD:5: error", `owner "nobody" is not a role`}}},
 		{"file name with capitals and a space", map[string]string{p + "Anti Bullying.md": policyDoc("See [online safety](online-safety.md).\n"),
 			p + "t.md": policyDoc("See the [anti-bullying policy](/policies/anti-bullying/).\n", "related: [anti-bullying]")},
 			Options{}, []want{{p + "Anti Bullying.md:1: warning", `the file name "Anti Bullying" has capitals or spaces: the website calls this policy anti-bullying (its address is /policies/anti-bullying/, and related:, links and quizzes name it anti-bullying); rename the file to anti-bullying.md`}}},

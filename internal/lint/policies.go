@@ -2,6 +2,8 @@ package lint
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -187,4 +189,37 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Files in content/policies that are not Markdown are not policies: Hugo
+// publishes them as they are (a .txt at /policies/NAME.txt) and the policy
+// the author meant is missing from the site.
+var wordProcessorFiles = []string{".txt", ".text", ".doc", ".docx", ".rtf", ".odt", ".pages", ".htm", ".html"}
+
+func checkStrayFiles(s *Site) []Finding {
+	dir := filepath.Join(s.Dir, "content", "policies")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // a missing folder is reported already
+	}
+	var out []Finding
+	for _, e := range entries {
+		name := e.Name()
+		ext := strings.ToLower(filepath.Ext(name))
+		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || ext == ".md" || ext == ".markdown" {
+			continue
+		}
+		file := "content/policies/" + name
+		slug := policy.AnchorID(strings.TrimSuffix(name, filepath.Ext(name)))
+		if contains(wordProcessorFiles, ext) {
+			out = append(out, errorf(file, 0,
+				"this %s file is not read as a policy (only .md files are), and the website would publish it as it is, at /policies/%s: if it is a policy, save it as plain text named %s.md with the policy fields at the top (`policysite new policy %s` makes such a file to paste the text into); if not, move it out of content/policies",
+				ext, name, slug, slug))
+			continue
+		}
+		out = append(out, warnf(file, 0,
+			"this file is not a policy (only .md files are), and the website publishes it as it is, at /policies/%s: files to download go in static/files/ (linked as /files/%s), pictures in static/images/",
+			name, name))
+	}
+	return out
 }

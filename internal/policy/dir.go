@@ -145,8 +145,9 @@ func policyFiles(dir string) ([]string, error) {
 			}
 			return nil
 		}
-		ext := filepath.Ext(name)
-		if (ext == ".md" || ext == ".markdown") && !strings.HasPrefix(name, "_index.") {
+		// Hugo reads .MD as Markdown too, so check must read it.
+		ext := strings.ToLower(filepath.Ext(name))
+		if (ext == ".md" || ext == ".markdown") && !strings.HasPrefix(strings.ToLower(name), "_index.") {
 			paths = append(paths, path)
 		}
 		return nil

@@ -273,6 +273,9 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 		probs = append(probs, warnf(p.File, 1,
 			"the file name gives the slug %q, which is awkward in web addresses and quiz references: rename the file using lower-case letters, digits and hyphens, e.g. %s.md",
 			p.Slug, urlize(p.Slug)))
+	} else if ext := path.Ext(p.File); ext != ".md" && ext != ".markdown" && p.fileName() == p.Slug {
+		probs = append(probs, warnf(p.File, 1,
+			"the file name ends in %s: rename the file to %s.md, as links to it are written (%s.md)", ext, p.Slug, p.Slug))
 	} else if name := p.fileName(); name != p.Slug {
 		probs = append(probs, warnf(p.File, 1,
 			"the file name %q has capitals or spaces: the website calls this policy %s (its address is /policies/%s/, and related:, links and quizzes name it %s); rename the file to %s.md so the names match",
