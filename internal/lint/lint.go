@@ -91,6 +91,7 @@ func (s *Site) hasAnchor(p *policy.Policy, anchor string) bool {
 var siteChecks = []func(*Site) []Finding{
 	checkOwners,
 	checkStrayFiles,
+	checkMisplacedPolicies,
 	checkRelatedDrafts,
 	checkSchoolVariables,
 	checkShortcodeNames,

@@ -239,6 +239,8 @@ func TestCheckFindings(t *testing.T) {
 			Options{}, []want{{p + "t.md:12: warning", `the link text "click here" does not say where the link goes`}}},
 
 		// Slugs.
+		{"policy saved in content/ instead of content/policies/", map[string]string{"content/anti-bullying.md": policyDoc("Text.\n")},
+			Options{}, []want{{"content/anti-bullying.md:1: warning", "this looks like a policy, but it is not in content/policies/, so the website shows it as a plain page: it is not listed with the policies or on the review schedule, and its fields are not checked; move it to content/policies/anti-bullying.md"}}},
 		{"policy saved as .txt", map[string]string{p + "Anti Bullying.txt": policyDoc("Text.\n")},
 			Options{}, []want{{p + "Anti Bullying.txt: error", "this .txt file is not read as a policy (only .md files are), and the website would publish it as it is, at /policies/Anti Bullying.txt: if it is a policy, save it as plain text named anti-bullying.md"}}},
 		{"policy as a Word file", map[string]string{p + "anti-bullying.docx": "PK"},

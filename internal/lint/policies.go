@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -220,6 +221,33 @@ func checkStrayFiles(s *Site) []Finding {
 		out = append(out, warnf(file, 0,
 			"this file is not a policy (only .md files are), and the website publishes it as it is, at /policies/%s: files to download go in static/files/ (linked as /files/%s), pictures in static/images/",
 			name, name))
+	}
+	return out
+}
+
+// checkMisplacedPolicies: a policy saved outside content/policies is built as
+// a plain page: not listed with the policies, not on the review schedule, and
+// its fields are not checked.
+func checkMisplacedPolicies(s *Site) []Finding {
+	var out []Finding
+	for _, p := range s.Pages {
+		if strings.HasPrefix(p.File, "content/policies/") {
+			continue
+		}
+		n := 0
+		for k := range p.FrontMatter {
+			switch strings.ToLower(k) {
+			case "audience", "owner", "adopted", "adopted_by", "review", "version", "related":
+				n++
+			}
+		}
+		if n < 3 {
+			continue
+		}
+		name := path.Base(p.File)
+		out = append(out, warnf(p.File, 1,
+			"this looks like a policy, but it is not in content/policies/, so the website shows it as a plain page: it is not listed with the policies or on the review schedule, and its fields are not checked; move it to content/policies/%s",
+			name))
 	}
 	return out
 }
