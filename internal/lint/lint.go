@@ -94,6 +94,7 @@ var siteChecks = []func(*Site) []Finding{
 	checkMisplacedPolicies,
 	checkRelatedDrafts,
 	checkSchoolVariables,
+	checkSchoolContacts,
 	checkShortcodeNames,
 	checkPlaceholders,
 	checkHeadings,

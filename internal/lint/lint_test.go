@@ -187,7 +187,12 @@ func TestCheckFindings(t *testing.T) {
 			p + "t.md": policyDoc("Text.\n")},
 			Options{}, []want{
 				{"config.toml:2: error", `the school variable name still holds template text "[School name]"`},
-				{"config.toml:5: error", `the school variable dsl.name still holds template text "TBC"`}}},
+				{"config.toml:5: error", `the school variable dsl.name still holds template text "TBC"`},
+				{"config.toml:3: error", `[params.school.dsl] has no phone, and the home page's "Worried about a child?" box needs the Designated Safeguarding Lead's name and phone number: add phone = "…" under it`}}},
+		{"no DSL in the config", map[string]string{"config.toml": "[params.school]\nname = \"Testwood\"\n[params.school.headteacher]\nrole = \"Head\"\nname = \"Sam\"\n",
+			p + "online-safety.md": "", p + "staff-acceptable-use": "", "quizzes": "", "content/_index.md": "", "content/staff": "", "content/policies/_index.md": "",
+			p + "t.md": policyDoc("Text.\n", "owner: headteacher")},
+			Options{}, []want{{"config.toml:1: error", `the config has no [params.school.dsl], so the home page's "Worried about a child?" box cannot say who the Designated Safeguarding Lead is`}}},
 		{"no config", map[string]string{"config.toml": ""},
 			Options{}, []want{{"config.toml: error", `the site has no config.toml (or hugo.toml)`}}},
 		{"no policies folder", map[string]string{"content/policies": "", "content/_index.md": "", "quizzes": ""},

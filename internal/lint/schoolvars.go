@@ -75,3 +75,28 @@ func (s *Site) knownKeySummary() string {
 	sort.Strings(items)
 	return strings.Join(items, ", ")
 }
+
+// checkSchoolContacts: the home page's "Worried about a child?" box shows the
+// DSL from [params.school.dsl]; without a name and phone the theme leaves the
+// box out, and a parent is not told who to speak to.
+func checkSchoolContacts(s *Site) []Finding {
+	if s.School == nil {
+		return nil // the config problem is already reported
+	}
+	var out []Finding
+	for _, k := range []string{"dsl.name", "dsl.phone"} {
+		if v, ok := s.School.Value(k); ok && strings.TrimSpace(v) != "" {
+			continue
+		}
+		_, field, _ := strings.Cut(k, ".")
+		if line := s.School.KeyLine("dsl"); line > 0 {
+			out = append(out, errorf(s.Config.File, line,
+				"[params.school.dsl] has no %s, and the home page's \"Worried about a child?\" box needs the Designated Safeguarding Lead's name and phone number: add %s = \"…\" under it", field, field))
+			continue
+		}
+		out = append(out, errorf(s.Config.File, s.School.Line,
+			"the config has no [params.school.dsl], so the home page's \"Worried about a child?\" box cannot say who the Designated Safeguarding Lead is: add it after [params.school] with role = \"Designated Safeguarding Lead\", name = \"…\", phone = \"…\" and email = \"…\""))
+		break
+	}
+	return out
+}

@@ -17,7 +17,7 @@ func writeSite(t *testing.T) string {
 	t.Helper()
 	site := t.TempDir()
 	files := map[string]string{
-		"config.toml":           "baseURL = \"/\"\ndisableKinds = [\"taxonomy\", \"term\", \"rss\"]\n[params.school]\nname = \"Serve School\"\n[params.school.dsl]\nrole = \"DSL\"\nname = \"Ms D\"\n",
+		"config.toml":           "baseURL = \"/\"\ndisableKinds = [\"taxonomy\", \"term\", \"rss\"]\n[params.school]\nname = \"Serve School\"\n[params.school.dsl]\nrole = \"DSL\"\nname = \"Ms D\"\nphone = \"01632 960 000\"\n",
 		"content/_index.md":     "---\ntitle: Home\n---\n",
 		"content/policies/a.md": "---\ntitle: \"A Policy\"\nsummary: \"About A.\"\naudience: [parents]\nowner: dsl\nadopted: 2026-01-01\nadopted_by: \"LGB\"\nreview: 2027-06-01\nversion: \"1\"\nrelated: []\n---\n\n## First {#first}\n\nOriginal words.\n",
 	}
