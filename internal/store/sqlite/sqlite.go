@@ -40,6 +40,10 @@ type Options struct {
 	// Logger receives checkpoint failures, which lose nothing (the rows are
 	// safe in the WAL) but let the WAL file grow. Default slog.Default().
 	Logger *slog.Logger
+
+	// readOnly opens the file as SQLite does when the process may read it
+	// but not write it (tests run as root, whom permissions do not stop).
+	readOnly bool
 }
 
 // Store is a store.Store backed by one SQLite file.
@@ -149,6 +153,9 @@ func open(path string, opt Options) (*Store, error) {
 		for _, e := range extra {
 			q.Add("_pragma", e)
 		}
+		if opt.readOnly {
+			q.Add("mode", "ro")
+		}
 		return "file:" + path + "?" + q.Encode()
 	}
 	w, err := sql.Open("sqlite", dsn())
@@ -163,6 +170,18 @@ func open(path string, opt Options) (*Store, error) {
 	if err := s.migrate(); err != nil {
 		w.Close()
 		return nil, err
+	}
+	// SQLite opens a file this process may read but not write read-only,
+	// without complaint: find that out now rather than at each completion.
+	// (BEGIN IMMEDIATE does not notice; rewriting the schema version does.)
+	var version int
+	err = w.QueryRow(`PRAGMA user_version`).Scan(&version)
+	if err == nil {
+		_, err = w.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, version))
+	}
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("cannot write to %s: %w: the user running trainlog must own the data folder and every file in it (or choose another --data folder)", path, err)
 	}
 	if err := w.QueryRow(`SELECT COALESCE(MAX(id), 0) + 1 FROM completions`).Scan(&s.nextID); err != nil {
 		w.Close()

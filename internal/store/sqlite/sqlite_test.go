@@ -170,3 +170,32 @@ func TestSecondOpenIsRefused(t *testing.T) {
 	}
 	s.Close()
 }
+
+// A database the process can read but not write (files left owned by root
+// after a first run as root, say) is refused at Open, not at the first
+// completion, when every submission would get a 503.
+func TestOpenRefusesAFileItCannotWrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trainlog.db")
+	s, err := Open(path, withCerts(Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	o := withCerts(Options{})
+	o.readOnly = true
+	s, err = Open(path, o)
+	if err == nil {
+		s.Close()
+		t.Fatal("a read-only database was opened for writing")
+	}
+	for _, want := range []string{"cannot write to " + path, "readonly", "must own the data folder"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if s, err := Open(path, withCerts(Options{})); err != nil {
+		t.Errorf("the lock was not released after the refusal: %v", err)
+	} else {
+		s.Close()
+	}
+}
