@@ -2,6 +2,7 @@ package trainlog
 
 import (
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,4 +177,63 @@ func TestReloadKeepsTheOldStateOnProblems(t *testing.T) {
 	if res := f.submit("attempt-reload-3", "online-safety", allRight, f.token("ann")); res.status != 201 {
 		t.Errorf("the last good quiz was dropped: %d", res.status)
 	}
+}
+
+func TestDataFolderProblemsAreExplained(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	os.WriteFile(file, []byte("x"), 0o600)
+	tests := []struct {
+		name, data string
+		want       []string
+	}{
+		{"a file", file, []string{"the data folder " + file + " is a file, not a folder", "--data"}},
+		{"a typo in the parent", filepath.Join(dir, "no-such", "data"), []string{
+			"cannot be made because " + filepath.Join(dir, "no-such") + " does not exist", "typing mistake", "mkdir -p"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixtureConfig(t)
+			f.DataDir = tt.data
+			_, err := New(f)
+			if err == nil {
+				t.Fatal("started")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "no-such")); err == nil {
+		t.Error("the mistyped parent folder was made")
+	}
+	// Only the last part missing: made, private.
+	cfg := newFixtureConfig(t)
+	cfg.DataDir = filepath.Join(dir, "data")
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	if info, err := os.Stat(cfg.DataDir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("data folder: %v %v", info, err)
+	}
+}
+
+func TestOwnerHintNamesTheUser(t *testing.T) {
+	h := ownerHint("/var/lib/trainlog")
+	if !strings.Contains(h, "chown -R") || !strings.Contains(h, "/var/lib/trainlog") || !strings.Contains(h, "--data") {
+		t.Errorf("hint %q", h)
+	}
+}
+
+// newFixtureConfig is a Config with good inputs and its own data folder.
+func newFixtureConfig(t *testing.T) Config {
+	dir := t.TempDir()
+	roster := filepath.Join(dir, "staff.csv")
+	os.WriteFile(roster, []byte(testRoster(today)), 0o644)
+	return Config{DataDir: filepath.Join(dir, "data"), QuizDir: "testdata/site/quizzes", ContentDir: "testdata/site/content",
+		RosterFile: roster, Notice: func(string) {}, Logger: slog.New(slog.DiscardHandler)}
 }

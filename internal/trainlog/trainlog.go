@@ -208,6 +208,9 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDataDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
 	key, created, err := loadKey(cfg.DataDir)
 	if err != nil {
 		return nil, err
