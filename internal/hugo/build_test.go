@@ -92,3 +92,24 @@ func TestStaticFilesAndQuizData(t *testing.T) {
 		return nil
 	})
 }
+
+// Pasted HTML is reported by policysite check at its line; Hugo's own
+// warning ("Raw HTML omitted … ignoreLogs = […]") is for developers and must
+// not reach the school's terminal.
+func TestRawHTMLWarningIsNotLogged(t *testing.T) {
+	site := t.TempDir()
+	os.WriteFile(filepath.Join(site, "config.toml"), []byte("baseURL = \"/\"\ndisableKinds = [\"taxonomy\", \"term\", \"rss\", \"sitemap\", \"robotstxt\"]\n"), 0o644)
+	os.MkdirAll(filepath.Join(site, "content"), 0o755)
+	os.WriteFile(filepath.Join(site, "content/a.md"), []byte("---\ntitle: A\n---\n\n<div><p>Pasted <b>text</b></p></div>\n"), 0o644)
+	theme := fstest.MapFS{
+		"layouts/page.html": {Data: []byte(`{{ .Content }}`)},
+		"layouts/home.html": {Data: []byte(`home`)},
+	}
+	var log strings.Builder
+	if _, err := Build(Options{Source: site, Dest: filepath.Join(t.TempDir(), "out"), Theme: theme, Log: &log}); err != nil {
+		t.Fatal(err)
+	}
+	if log.Len() > 0 {
+		t.Errorf("the build logged %q", log.String())
+	}
+}

@@ -102,6 +102,7 @@ var siteChecks = []func(*Site) []Finding{
 	checkImages,
 	checkReviewDates,
 	checkPastedMarkdown,
+	checkPastedHTML,
 	checkQuizzes,
 }
 

@@ -243,6 +243,12 @@ func TestCheckFindings(t *testing.T) {
 		{"vague link text", map[string]string{p + "t.md": policyDoc("For the rules [click here](online-safety.md).\n")},
 			Options{}, []want{{p + "t.md:12: warning", `the link text "click here" does not say where the link goes`}}},
 
+		// HTML pasted from a web page or Word.
+		{"pasted HTML", map[string]string{p + "t.md": policyDoc("<div class=MsoNormal><p>Pasted <b>text</b></p>\n<table><tr><td>cell</td></tr></table>\n</div>\n\nA <b>bold</b> word and <!-- a note --> here.\n\n<!-- a comment block -->\n")},
+			Options{}, []want{
+				{p + "t.md:12: warning", "this is HTML (as pasted from a web page or Word), which the website leaves out, with any text inside it: write it in Markdown instead"},
+				{p + "t.md:16: warning", "this is HTML"}}},
+
 		// Slugs.
 		{"policy saved in content/ instead of content/policies/", map[string]string{"content/anti-bullying.md": policyDoc("Text.\n")},
 			Options{}, []want{{"content/anti-bullying.md:1: warning", "this looks like a policy, but it is not in content/policies/, so the website shows it as a plain page: it is not listed with the policies or on the review schedule, and its fields are not checked; move it to content/policies/anti-bullying.md"}}},

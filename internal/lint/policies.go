@@ -251,3 +251,16 @@ func checkMisplacedPolicies(s *Site) []Finding {
 	}
 	return out
 }
+
+// checkPastedHTML: the site leaves HTML out, and the text inside it with it,
+// so a table or paragraph pasted as HTML silently disappears from the page.
+func checkPastedHTML(s *Site) []Finding {
+	var out []Finding
+	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {
+		for _, line := range p.HTMLLines {
+			out = append(out, warnf(p.File, line,
+				"this is HTML (as pasted from a web page or Word), which the website leaves out, with any text inside it: write it in Markdown instead (**bold**, lists with -, tables with | cells |, links as [text](address)) or delete it"))
+		}
+	}
+	return out
+}

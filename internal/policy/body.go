@@ -236,13 +236,19 @@ func (p *Policy) analyseBody(body []byte, school SchoolValues) []Problem {
 		case *ast.RawHTML:
 			for i := 0; i < n.Segments.Len(); i++ {
 				s := n.Segments.At(i)
-				p.checkTags(e, s.Start, e.md[s.Start:s.Stop])
+				if p.checkTags(e, s.Start, e.md[s.Start:s.Stop]) {
+					p.addHTMLLine(e.line(s.Start))
+				}
 				masks = append(masks, span{s.Start, s.Stop})
 			}
 		case *ast.HTMLBlock:
+			html := false
 			for i := 0; i < n.Lines().Len(); i++ {
 				s := n.Lines().At(i)
-				p.checkTags(e, s.Start, e.md[s.Start:s.Stop])
+				html = p.checkTags(e, s.Start, e.md[s.Start:s.Stop]) || html
+			}
+			if html {
+				p.addHTMLLine(e.line(n.Lines().At(0).Start))
 			}
 		case *east.FootnoteLink, *east.FootnoteBacklink:
 			return ast.WalkSkipChildren, nil
@@ -298,13 +304,25 @@ var (
 // checkTags records inline HTML tags that are not HTML elements, such as
 // "<School name>": Hugo leaves raw HTML out of the page, so the reader would
 // see nothing where the school's name should be.
-func (p *Policy) checkTags(e *expanded, off int, b []byte) {
+//
+// It reports whether b holds a real HTML element, which Hugo leaves out too
+// (with the text inside it): see Policy.HTMLLines.
+func (p *Policy) checkTags(e *expanded, off int, b []byte) bool {
+	html := false
 	for _, m := range htmlTagRe.FindAllSubmatchIndex(b, -1) {
 		name := strings.ToLower(string(b[m[2]:m[3]]))
 		if knownHTMLElements[name] {
+			html = true
 			continue
 		}
 		p.Placeholders = append(p.Placeholders, Placeholder{Line: e.line(off + m[0]), Text: string(b[m[0]:m[1]]), Kind: AngleBracket})
+	}
+	return html
+}
+
+func (p *Policy) addHTMLLine(line int) {
+	if n := len(p.HTMLLines); n == 0 || p.HTMLLines[n-1] != line {
+		p.HTMLLines = append(p.HTMLLines, line)
 	}
 }
 

@@ -39,6 +39,10 @@ type Policy struct {
 	// Placeholders is text left unfilled from a template, in front matter and
 	// body (outside code), in file order.
 	Placeholders []Placeholder
+	// HTMLLines are the lines where HTML (pasted from a web page or Word)
+	// starts: the site leaves it out, text and all (markup.goldmark.renderer
+	// unsafe = false). HTML comments are not counted.
+	HTMLLines []int
 	// Repairs are what Parser.Normalize changed in the body before reading it.
 	Repairs []Repair
 
