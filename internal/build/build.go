@@ -113,6 +113,13 @@ func Site(opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n := len(findings) - lint.Errors(findings); n > 0 {
+		what := "1 warning"
+		if n > 1 {
+			what = fmt.Sprintf("%d warnings", n)
+		}
+		notes = append([]string{fmt.Sprintf("The check found %s, such as a review date that is near or pasted text the site leaves out: run `policysite check` to see where, and fix them before publishing.", what)}, notes...)
+	}
 	if u := res.BaseURL; !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
 		notes = append(notes, fmt.Sprintf("Note: the site's address is not set (baseURL is %q in config.toml), so the sitemap for search engines, and printed policies when JavaScript is off, give addresses as paths only, like /policies/online-safety/. Before publishing, set baseURL in config.toml to the address the site will have, e.g. baseURL = \"https://policies.your-school.example.org/\", or build with --base-url ADDRESS.", u))
 	}
