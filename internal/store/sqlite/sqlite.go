@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -121,6 +122,12 @@ func Open(path string, opt Options) (*Store, error) {
 	unlock, err := lock(path)
 	if err != nil {
 		return nil, err
+	}
+	// The records hold names, e-mail addresses and scores: made here first,
+	// the file is private whatever the umask, and SQLite gives its -wal and
+	// -shm files the database file's permissions.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
 	}
 	s, err := open(path, opt)
 	if err != nil {

@@ -199,3 +199,27 @@ func TestOpenRefusesAFileItCannotWrite(t *testing.T) {
 		s.Close()
 	}
 }
+
+// The database holds names, e-mail addresses and scores: a new one and its
+// WAL are readable by trainlog's user only, even in a folder others can read.
+func TestNewDatabaseIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	path := filepath.Join(dir, "trainlog.db")
+	s, err := Open(path, withCerts(Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := storetestSample("private-0001")
+	if _, _, err := s.Add(context.Background(), add); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal", path + "-shm", path + ".lock"} {
+		if info, err := os.Stat(f); err != nil {
+			t.Error(err)
+		} else if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has permissions %o, want no access for others", filepath.Base(f), perm)
+		}
+	}
+	s.Close()
+}
