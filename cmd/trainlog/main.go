@@ -316,7 +316,17 @@ func rosterAndSigner(f *files, stderr io.Writer) (*trainlog.Roster, *trainlog.Si
 		return nil, nil, err
 	}
 	if created {
-		fmt.Fprintf(stderr, "made a new signing key in %s: back it up; links made now stop working if it is lost\n", filepath.Join(*f.data, "hmac.key"))
+		// Most often this means --data was left out or mistyped: links
+		// signed with a new key are refused by the trainlog that is running.
+		dir := *f.data
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
+		fmt.Fprintf(stderr, "there was no signing key, so a new one was made in %s.\n"+
+			"These links work only with a trainlog started with --data %s. If trainlog already runs with another\n"+
+			"data folder, run this again with --data set to that folder, and do not send these links.\n"+
+			"Back up the key with the data: if it is lost, every link must be sent again.\n",
+			filepath.Join(dir, "hmac.key"), dir)
 	}
 	return roster, signer, nil
 }

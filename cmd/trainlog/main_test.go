@@ -126,8 +126,11 @@ func TestInviteAndToken(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("invite: exit %d %s", code, errOut)
 	}
-	if !strings.Contains(errOut, filepath.Join(data, "hmac.key")) {
-		t.Errorf("first invite does not say a key was made: %q", errOut)
+	if !strings.Contains(errOut, filepath.Join(data, "hmac.key")) || !strings.Contains(errOut, "only with a trainlog started with --data "+data) {
+		t.Errorf("first invite does not say a key was made, and which trainlog its links work with: %q", errOut)
+	}
+	if _, _, errOut := runCmd(t, "invite", "--data", data, "--roster", roster); strings.Contains(errOut, "signing key") {
+		t.Errorf("second invite talks of a new key: %q", errOut)
 	}
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if err != nil {
