@@ -90,6 +90,7 @@ func (s *Site) hasAnchor(p *policy.Policy, anchor string) bool {
 // func(*Site) []Finding in a new file of this package and append it here.
 var siteChecks = []func(*Site) []Finding{
 	checkOwners,
+	checkTitles,
 	checkStrayFiles,
 	checkMisplacedPolicies,
 	checkRelatedDrafts,

@@ -1,9 +1,11 @@
 package lint
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -18,9 +20,11 @@ var today = time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
 // (title 2, summary 3, audience 4, owner 5, adopted 6, adopted_by 7,
 // review 8, version 9, related 10, closing --- 11) and the body starts on
 // line 12.
+var policyDocs atomic.Int64
+
 func policyDoc(body string, edits ...string) string {
 	lines := []string{
-		"title: Test Policy",
+		fmt.Sprintf("title: Test Policy %d", policyDocs.Add(1)), // each its own: a shared title is a warning
 		"summary: A policy for tests.",
 		"audience: [staff]",
 		"owner: dsl",
@@ -242,6 +246,14 @@ func TestCheckFindings(t *testing.T) {
 				{p + "t.md:12: warning", `leads to content/policies/d.md, which is a draft (draft: true), so it is not published`}}},
 		{"vague link text", map[string]string{p + "t.md": policyDoc("For the rules [click here](online-safety.md).\n")},
 			Options{}, []want{{p + "t.md:12: warning", `the link text "click here" does not say where the link goes`}}},
+
+		// Headings and titles.
+		{"heading with only emoji", map[string]string{p + "t.md": policyDoc("## 🛑🚸\n\nText.\n\n## ⚠️ {#warning}\n\nMore.\n\n## 🛑 Stop\n")},
+			Options{}, []want{{p + "t.md:12: warning", `the heading "🛑🚸" has no words: screen readers read out the names of its symbols, and its web address (#heading) says nothing`}}},
+		{"two policies with one title", map[string]string{p + "t.md": policyDoc("Text.\n", "title: online safety  policy")},
+			Options{}, []want{{p + "t.md:2: warning", `the title "online safety  policy" is also the title of content/policies/online-safety.md, so readers see two policies with one name`}}},
+		{"policy with only its fields", map[string]string{p + "t.md": policyDoc("\n\n")},
+			Options{}, []want{{p + "t.md:11: error", `the policy has no text, only its fields, so its page would be empty: write the policy below this closing --- line`}}},
 
 		// HTML pasted from a web page or Word.
 		{"pasted HTML", map[string]string{p + "t.md": policyDoc("<div class=MsoNormal><p>Pasted <b>text</b></p>\n<table><tr><td>cell</td></tr></table>\n</div>\n\nA <b>bold</b> word and <!-- a note --> here.\n\n<!-- a comment block -->\n")},

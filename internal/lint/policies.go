@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/policysite/policysite/internal/policy"
 )
@@ -101,6 +102,11 @@ func checkHeadings(s *Site) []Finding {
 				} else {
 					explicit[h.ID] = h.Line
 				}
+			}
+			if !h.Explicit && !hasWord(shortcodeRe.ReplaceAllString(h.Text, "x")) {
+				out = append(out, warnf(p.File, h.Line,
+					"the heading %q has no words: screen readers read out the names of its symbols, and its web address (#%s) says nothing, so links and quizzes cannot cite it: write the section's name in words (an emoji may stay beside it)",
+					h.Text, h.ID))
 			}
 			if h.Unstable {
 				out = append(out, warnf(p.File, h.Line,
@@ -261,6 +267,40 @@ func checkPastedHTML(s *Site) []Finding {
 			out = append(out, warnf(p.File, line,
 				"this is HTML (as pasted from a web page or Word), which the website leaves out, with any text inside it: write it in Markdown instead (**bold**, lists with -, tables with | cells |, links as [text](address)) or delete it"))
 		}
+	}
+	return out
+}
+
+func hasWord(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkTitles: two policies with one title look like one policy listed twice
+// on the home page, the schedule and in search; and a policy with no text
+// would be published as an empty page.
+func checkTitles(s *Site) []Finding {
+	var out []Finding
+	seen := map[string]*policy.Policy{}
+	for _, p := range s.Policies {
+		if strings.TrimSpace(p.Body) == "" && p.FrontMatter != nil {
+			out = append(out, errorf(p.File, p.BodyLine-1,
+				"the policy has no text, only its fields, so its page would be empty: write the policy below this closing --- line (## headings for its sections)"))
+		}
+		key := strings.ToLower(strings.Join(strings.Fields(p.Title), " "))
+		if key == "" {
+			continue
+		}
+		if first := seen[key]; first != nil {
+			out = append(out, warnf(p.File, p.FieldLines["title"],
+				"the title %q is also the title of %s, so readers see two policies with one name in the lists, the review schedule and search: give each its own title", p.Title, first.File))
+			continue
+		}
+		seen[key] = p
 	}
 	return out
 }
