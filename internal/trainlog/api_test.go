@@ -247,6 +247,27 @@ func TestAdminTokenFromConfigReplacesTheFile(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(f.cfg.DataDir, "admin-token")); err == nil {
 		t.Error("admin-token file made although a token was configured")
 	}
+	// The refusal names the token in use, not the file, which does not count.
+	res := f.do("GET", "/api/v1/report", "", "Authorization", "Bearer from-an-old-admin-token-file")
+	if res.status != 401 || !strings.Contains(string(res.body), "TRAINLOG_ADMIN_TOKEN (the admin-token file is not used") {
+		t.Errorf("wrong token with TRAINLOG_ADMIN_TOKEN set: %d %s", res.status, res.body)
+	}
+}
+
+func TestShortAdminTokenIsWarnedAbout(t *testing.T) {
+	for _, tt := range []struct {
+		token string
+		warn  bool
+	}{{"Zq7x", true}, {"school2026", true}, {"from-the-environment", false}} {
+		f := newFixture(t, func(c *Config) { c.AdminToken = tt.token })
+		logs := f.logs.String()
+		if got := strings.Contains(logs, "short enough to guess"); got != tt.warn {
+			t.Errorf("token of %d characters: warned %v, want %v; logs: %s", len(tt.token), got, tt.warn, logs)
+		}
+		if strings.Contains(logs, tt.token) {
+			t.Errorf("the admin token %q was logged", tt.token)
+		}
+	}
 }
 
 func (f *fixture) report() Report {

@@ -186,9 +186,16 @@ func (s *Server) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
 		token, found := strings.CutPrefix(auth, "Bearer ")
 		if !found || !s.admin.ok(strings.TrimSpace(token)) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="trainlog"`)
-			msg := "this needs the admin token: send the header Authorization: Bearer TOKEN, with the token from the file admin-token in trainlog's data folder (or TRAINLOG_ADMIN_TOKEN)"
+			// Say which token this trainlog uses: with TRAINLOG_ADMIN_TOKEN
+			// set, the admin-token file (perhaps left by an earlier run)
+			// does not open the report.
+			where := "the token from the file admin-token in trainlog's data folder"
+			if s.cfg.AdminToken != "" {
+				where = "the token trainlog was started with in TRAINLOG_ADMIN_TOKEN (the admin-token file is not used while that is set)"
+			}
+			msg := "this needs the admin token: send the header Authorization: Bearer TOKEN, with " + where
 			if found {
-				msg = "the admin token is wrong: copy it again from the file admin-token in trainlog's data folder (or TRAINLOG_ADMIN_TOKEN)"
+				msg = "the admin token is wrong: use " + where
 			}
 			writeError(w, errorf(http.StatusUnauthorized, "%s", msg))
 			return

@@ -222,6 +222,10 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, signer: NewSigner(key)}
 	if cfg.AdminToken != "" {
 		s.admin = newAdminCheck(cfg.AdminToken)
+		if len(cfg.AdminToken) < 16 {
+			cfg.Logger.Warn("the admin token in TRAINLOG_ADMIN_TOKEN is short enough to guess, and it opens every staff member's training record: use at least 16 random characters (for example from: openssl rand -base64 24), or unset it to use the admin-token file made in the data folder",
+				"length", len(cfg.AdminToken))
+		}
 	} else {
 		tok, created, err := loadAdminToken(cfg.DataDir)
 		if err != nil {
