@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	_ "net/http/pprof"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -170,6 +171,20 @@ func serve(args []string, stdout, stderr io.Writer, getenv func(string) string) 
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected %q: serve takes only flags", fs.Arg(0))}
 	}
+	// Checked before anything is made in the data folder: a mistake here
+	// would otherwise show only later, as a bind error or as browsers
+	// refused for no visible reason.
+	if _, port, err := net.SplitHostPort(*addr); err != nil || port == "" {
+		return usageError{fmt.Errorf("--addr %q is not HOST:PORT: write it as 127.0.0.1:8090 (this machine only) or :8090 (every address)", *addr)}
+	}
+	if *origin != "" {
+		if u, err := url.Parse(*origin); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return usageError{fmt.Errorf("--allow-origin %q is not a web address: write the site's address with https://, such as https://policies.school.example", *origin)}
+		}
+	}
+	if *grace < 0 {
+		return usageError{fmt.Errorf("--grace-days %d is negative: give the number of days a new starter has, such as 28", *grace)}
+	}
 	if *rate <= 0 {
 		*rate = -1
 	}
@@ -198,8 +213,11 @@ func serve(args []string, stdout, stderr io.Writer, getenv func(string) string) 
 	defer srv.Close()
 
 	ln, err := net.Listen("tcp", *addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("cannot listen on %s: another program is using that port (another trainlog?): stop it, or choose another --addr", *addr)
+	}
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s (is another trainlog running? choose another --addr): %w", *addr, err)
+		return fmt.Errorf("cannot listen on %s: %w: check --addr (the host must be an address of this machine, such as 127.0.0.1)", *addr, err)
 	}
 	h := srv.Handler()
 	mux := http.NewServeMux()

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -107,6 +108,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"token"}, 2, "give exactly one roster id"},
 		{[]string{"token", "A", "B"}, 2, "give exactly one roster id"},
 		{[]string{"invite", "extra"}, 2, `unexpected "extra"`},
+		{[]string{"--addr", "8090", "--data", "DATA"}, 2, `--addr "8090" is not HOST:PORT: write it as 127.0.0.1:8090`},
+		{[]string{"--addr", "localhost", "--data", "DATA"}, 2, `--addr "localhost" is not HOST:PORT`},
+		{[]string{"--allow-origin", "policies.school.example", "--data", "DATA"}, 2, "write the site's address with https://"},
+		{[]string{"--grace-days", "-5", "--data", "DATA"}, 2, "--grace-days -5 is negative"},
 		{[]string{"serve", "--roster", filepath.Join(os.TempDir(), "no-such-staff.csv"), "--quizzes", quizzes, "--content", content, "--data", "DATA"}, 1, "cannot read the staff roster"},
 	}
 	for _, tt := range tests {
@@ -117,6 +122,24 @@ func TestUsageErrors(t *testing.T) {
 		if code != tt.code || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: exit %d %q; want %d with %q", tt.args, code, errOut, tt.code, tt.want)
 		}
+		if code == 2 && len(tt.args) > 1 && tt.args[len(tt.args)-2] == "--data" {
+			if entries, _ := os.ReadDir(tt.args[len(tt.args)-1]); len(entries) > 0 {
+				t.Errorf("%v: files were made in the data folder before the flags were checked", tt.args)
+			}
+		}
+	}
+}
+
+func TestPortInUseIsExplained(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	code, _, errOut := runCmd(t, "serve", "--addr", ln.Addr().String(), "--data", t.TempDir(), "--quizzes", quizzes,
+		"--content", content, "--roster", roster)
+	if code != 1 || !strings.Contains(errOut, "another program is using that port") || !strings.Contains(errOut, "choose another --addr") {
+		t.Errorf("port in use: exit %d %q", code, errOut)
 	}
 }
 
