@@ -14,7 +14,9 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	source := fs.String("source", ".", "the school's site folder")
 	dest := fs.String("dest", "", "where to write the site (default SOURCE/public)")
 	baseURL := fs.String("base-url", "", "the address the site will be published at (overrides config.toml)")
-	if _, err := parseFlags(fs, args); err != nil {
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if err := noArgs(fs, pos); err != nil {
 		return err
 	}
 	if *dest == "" {

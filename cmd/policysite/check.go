@@ -16,7 +16,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", "check [--source DIR] [--strict]", stderr)
 	source := fs.String("source", ".", "the school's site folder")
 	strict := fs.Bool("strict", false, "treat a passed review date as an error")
-	if _, err := parseFlags(fs, args); err != nil {
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if err := noArgs(fs, pos); err != nil {
 		return err
 	}
 	findings, err := lint.Check(*source, lint.Options{Strict: *strict})

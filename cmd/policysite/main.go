@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"strings"
 )
 
 const usage = `policysite: a school's policies as a website, posters and training quizzes.
@@ -74,12 +76,72 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// The flag package's own messages ("flag provided but not defined:
+	// -colour") are for programmers: parseFlags says it in words instead.
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: policysite %s\n\n", synopsis)
-		fs.PrintDefaults()
+		fs.VisitAll(func(f *flag.Flag) {
+			kind, usage := flag.UnquoteUsage(f)
+			if kind == "string" {
+				kind = "TEXT"
+			}
+			opt := "--" + f.Name
+			if kind != "" {
+				opt += " " + kind
+			}
+			fmt.Fprintf(stderr, "  %-22s %s\n", opt, usage)
+		})
+		fmt.Fprintln(stderr)
 	}
 	return fs
+}
+
+var (
+	unknownFlagRe = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	flagValueRe   = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+	badValueRe    = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]*)`)
+)
+
+// flagError puts the flag package's errors into words.
+func flagError(fs *flag.FlagSet, err error) error {
+	msg := err.Error()
+	if m := unknownFlagRe.FindStringSubmatch(msg); m != nil {
+		var opts []string
+		fs.VisitAll(func(f *flag.Flag) { opts = append(opts, "--"+f.Name) })
+		return fmt.Errorf("%w: there is no option --%s for %s; its options are %s (listed above)", errUsage, m[1], fs.Name(), strings.Join(opts, ", "))
+	}
+	if m := flagValueRe.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%w: --%s needs a value after it, e.g. --%s %s", errUsage, m[1], m[1], flagExample(m[1]))
+	}
+	if m := badValueRe.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%w: %q is not a value --%s takes (see above)", errUsage, m[1], m[2])
+	}
+	return fmt.Errorf("%w: %v", errUsage, err)
+}
+
+func flagExample(name string) string {
+	switch name {
+	case "source", "dest", "data":
+		return "my-school"
+	case "addr":
+		return "127.0.0.1:1313"
+	case "base-url":
+		return "https://policies.your-school.example.org/"
+	}
+	return "VALUE"
+}
+
+// noArgs refuses words that are not options: "policysite build my-school"
+// would otherwise build the current folder, not my-school.
+func noArgs(fs *flag.FlagSet, pos []string) error {
+	if len(pos) == 0 {
+		return nil
+	}
+	if fs.Lookup("source") != nil {
+		return fmt.Errorf("%w: %q is not an option: to use the site in that folder, write policysite %s --source %s", errUsage, pos[0], fs.Name(), pos[0])
+	}
+	return fmt.Errorf("%w: %q is not an option of %s", errUsage, pos[0], fs.Name())
 }
 
 // parseFlags allows flags after positional arguments too ("new policy x
@@ -91,7 +153,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
+			return nil, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {

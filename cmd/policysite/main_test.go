@@ -80,11 +80,16 @@ func TestNewPolicy(t *testing.T) {
 		want string
 	}{
 		{[]string{"new", "policy", "anti-bullying", "--source", dir}, 1, "already exists"},
-		{[]string{"new", "policy", "Anti Bullying", "--source", dir}, 2, "lower-case letters"},
+		{[]string{"new", "policy", "Anti Bullying", "--source", dir}, 2, "lower-case letters, digits and hyphens, without .md: write policysite new policy anti-bullying"},
+		{[]string{"new", "policy", "Online-Safety.md", "--source", dir}, 2, "write policysite new policy online-safety"},
+		{[]string{"new", "policy", "x", "--source", t.TempDir()}, 1, "is not a school site (it has no config.toml), so the policy would be lost outside it"},
+		{[]string{"build", dir}, 2, "is not an option: to use the site in that folder, write policysite build --source " + dir},
+		{[]string{"check", "--source"}, 2, "--source needs a value after it, e.g. --source my-school"},
+		{[]string{"check", "--strict=maybe"}, 2, `"maybe" is not a value --strict takes`},
 		{[]string{"new", "poster", "x"}, 2, "new policy SLUG"},
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"build", "--source", filepath.Join(dir, "nope")}, 1, "no site folder"},
-		{[]string{"build", "--colour"}, 2, "flag provided but not defined"},
+		{[]string{"build", "--colour"}, 2, "there is no option --colour for build; its options are --base-url, --dest, --source"},
 	}
 	for _, tc := range tests {
 		code, _, errOut := runCmd(tc.args...)

@@ -26,7 +26,17 @@ func cmdNew(args []string, stdout, stderr io.Writer) error {
 	}
 	slug := pos[1]
 	if !slugRE.MatchString(slug) {
+		if s := slugify(strings.TrimSuffix(strings.TrimSuffix(slug, ".md"), ".MD")); s != "" {
+			return fmt.Errorf("%w: %q is not a usable name: use lower-case letters, digits and hyphens, without .md: write policysite new policy %s", errUsage, slug, s)
+		}
 		return fmt.Errorf("%w: %q is not a usable name: use lower-case letters, digits and hyphens, like anti-bullying", errUsage, slug)
+	}
+	if !isSite(*source) {
+		where := "this folder"
+		if *source != "." {
+			where = *source
+		}
+		return fmt.Errorf("%s is not a school site (it has no config.toml), so the policy would be lost outside it: go into the site's folder (the one `policysite init` made) and run this again, or add --source FOLDER", where)
 	}
 	path := filepath.Join(*source, "content", "policies", slug+".md")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -134,4 +144,30 @@ func copyExample(dir string) error {
 		}
 		return os.WriteFile(target, b, 0o644)
 	})
+}
+
+// isSite reports whether dir has a site config (config.toml or hugo.toml).
+func isSite(dir string) bool {
+	for _, n := range []string{"config.toml", "hugo.toml"} {
+		if st, err := os.Stat(filepath.Join(dir, n)); err == nil && !st.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+// slugify suggests a usable name: "Anti Bullying" becomes anti-bullying.
+func slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
 }

@@ -20,7 +20,9 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	source := fs.String("source", ".", "the school's site folder")
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
 	api := addAPIFlags(fs)
-	if _, err := parseFlags(fs, args); err != nil {
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if err := noArgs(fs, pos); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
