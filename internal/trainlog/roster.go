@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/quiz"
 )
 
@@ -61,7 +62,15 @@ func ParseRoster(file string, data []byte) (*Roster, []Problem) {
 	add := func(line int, format string, args ...any) {
 		ps = append(ps, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 	}
+	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) {
+		add(1, "the staff roster is saved as UTF-16 (Excel's \"Unicode Text\"): save it again as \"CSV UTF-8 (Comma delimited)\"")
+		return nil, ps
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // spreadsheet apps often save UTF-8 with a byte-order mark
+	// Excel's plain "CSV (Comma delimited)" is Windows-1252 on a British
+	// PC: without this, Zoë or Brûlé would be stored, and printed on
+	// certificates, as "Zo�" and "Br�l�".
+	data, _ = markdown.ToUTF8(data)
 
 	cr := csv.NewReader(bytes.NewReader(data))
 	// Excel saves "CSV" with semicolons where the decimal separator is a

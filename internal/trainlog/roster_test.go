@@ -97,3 +97,22 @@ func TestRosterAcceptsExcelSemicolonsAndBlankRows(t *testing.T) {
 		t.Errorf("row after the blank one read wrongly: %+v", b)
 	}
 }
+
+func TestRosterInWindows1252IsRead(t *testing.T) {
+	// Excel's "CSV (Comma delimited)" on a British PC: Windows-1252 bytes.
+	csv := "id,name,email,role,start_date\r\nZB,Zo\xeb Br\xfbl\xe9,zb@s.example,TA,2025-09-01\r\n"
+	r, ps := ParseRoster("staff.csv", []byte(csv))
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	if z := r.ByID("ZB"); z == nil || z.Name != "Zoë Brûlé" {
+		t.Errorf("name read as %q", z.Name)
+	}
+}
+
+func TestRosterInUTF16IsExplained(t *testing.T) {
+	_, ps := ParseRoster("staff.csv", []byte("\xff\xfei\x00d\x00,\x00"))
+	if len(ps) != 1 || ps[0].Line != 1 || !strings.Contains(ps[0].Message, "UTF-16") || !strings.Contains(ps[0].Message, "CSV UTF-8") {
+		t.Errorf("got %v", ps)
+	}
+}
