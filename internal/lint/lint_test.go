@@ -124,6 +124,12 @@ func TestCheckFindings(t *testing.T) {
 			Options{}, []want{{p + "t.md:7: error", `adopted_by is empty: write who adopted it, e.g. adopted_by: Local Governing Body`}}},
 		{"date written day first", map[string]string{p + "t.md": policyDoc("Text.\n", "adopted: 14/09/2026")},
 			Options{}, []want{{p + "t.md:6: error", `if you meant 14 September 2026, write adopted: 2026-09-14`}}},
+		{"date in words", map[string]string{p + "t.md": policyDoc("Text.\n", "adopted: 14th Sept 2026", "review: September 2027")},
+			Options{}, []want{
+				{p + "t.md:6: error", `adopted "14th Sept 2026" is not in the form YYYY-MM-DD: if you meant 14 September 2026, write adopted: 2026-09-14`},
+				{p + "t.md:8: error", `review "September 2027" needs the day too, in the form YYYY-MM-DD: for 1 September 2027, write review: 2027-09-01`}}},
+		{"date in words, month first", map[string]string{p + "t.md": policyDoc("Text.\n", "adopted: September 14, 2026")},
+			Options{}, []want{{p + "t.md:6: error", `if you meant 14 September 2026, write adopted: 2026-09-14`}}},
 		{"date that does not exist", map[string]string{p + "t.md": policyDoc("Text.\n", "review: 2027-02-30")},
 			Options{}, []want{{p + "t.md:8: error", `"2027-02-30" is not a real date`}}},
 		{"date that is not a date", map[string]string{p + "t.md": policyDoc("Text.\n", "review: next September")},

@@ -553,6 +553,18 @@ func (p *Policy) readDate(fields map[string]any, k string, line int, missing fun
 				return time.Time{}
 			}
 		}
+		if t, whole, ok := wordDate(s); ok {
+			if whole {
+				*probs = append(*probs, errorf(p.File, line,
+					"%s %q is not in the form YYYY-MM-DD: if you meant %s, write %s",
+					k, s, t.Format("2 January 2006"), p.dateExample(k, t)))
+			} else {
+				*probs = append(*probs, errorf(p.File, line,
+					"%s %q needs the day too, in the form YYYY-MM-DD: for 1 %s, write %s",
+					k, s, t.Format("January 2006"), p.dateExample(k, t)))
+			}
+			return time.Time{}
+		}
 		if len(s) == 10 && s[4] == '-' && s[7] == '-' {
 			*probs = append(*probs, errorf(p.File, line,
 				"%s %q is not a real date (check the month is 01-12 and the day exists in that month); the form is YYYY-MM-DD, e.g. %s",
@@ -564,6 +576,55 @@ func (p *Policy) readDate(fields map[string]any, k string, line int, missing fun
 	}
 	*probs = append(*probs, errorf(p.File, line, "%s must be a date in the form YYYY-MM-DD, e.g. %s", k, p.example(k)))
 	return time.Time{}
+}
+
+var (
+	dayMonthYearRe = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$`)
+	monthDayYearRe = regexp.MustCompile(`^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$`)
+	monthYearRe    = regexp.MustCompile(`^([A-Za-z]+)\.?,?\s+(\d{4})$`)
+)
+
+// wordDate reads dates written in words, "14 September 2026", "Sept 14th,
+// 2026" or "September 2026" (whole is false: no day), so the message can
+// give the same date in the form the site needs.
+func wordDate(s string) (t time.Time, whole, ok bool) {
+	month := func(w string) (time.Month, bool) {
+		w = strings.ToLower(w)
+		if len(w) < 3 {
+			return 0, false
+		}
+		for m := time.January; m <= time.December; m++ {
+			if strings.HasPrefix(strings.ToLower(m.String()), w) || (w == "sept" && m == time.September) {
+				return m, true
+			}
+		}
+		return 0, false
+	}
+	date := func(d int, mw string, y string) (time.Time, bool) {
+		m, ok := month(mw)
+		year, _ := strconv.Atoi(y)
+		if !ok {
+			return time.Time{}, false
+		}
+		t := time.Date(year, m, d, 0, 0, 0, 0, time.UTC)
+		return t, t.Day() == d
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if m := dayMonthYearRe.FindStringSubmatch(s); m != nil {
+		d, _ := strconv.Atoi(m[1])
+		t, ok := date(d, m[2], m[3])
+		return t, true, ok
+	}
+	if m := monthDayYearRe.FindStringSubmatch(s); m != nil {
+		d, _ := strconv.Atoi(m[2])
+		t, ok := date(d, m[1], m[3])
+		return t, true, ok
+	}
+	if m := monthYearRe.FindStringSubmatch(s); m != nil {
+		t, ok := date(1, m[1], m[2])
+		return t, false, ok
+	}
+	return time.Time{}, false, false
 }
 
 func contains(list []string, s string) bool {
