@@ -408,6 +408,11 @@ func (p *Policy) yamlLineProblem(fm *frontMatter) (Problem, bool) {
 				strings.TrimSpace(l), p.example("audience")), true
 		}
 		t := strings.TrimSpace(l)
+		if m := yamlKeyLine.FindStringSubmatch(t); m != nil && t == l {
+			if prob, ok := p.yamlValueProblem(line, m[1], strings.TrimSpace(t[len(m[0]):])); ok {
+				return prob, true
+			}
+		}
 		if t == "" || t != l || strings.HasPrefix(t, "#") || strings.HasPrefix(t, "-") || strings.Contains(t, ":") {
 			continue // blank, indented (part of the field above), a comment, a list item, or a field
 		}
@@ -420,6 +425,49 @@ func (p *Policy) yamlLineProblem(fm *frontMatter) (Problem, bool) {
 		return errorf(p.File, line,
 			"the line %q is not a field: each field is its name, a colon and a space, then its value (e.g. %s); if the text belongs to the field above, join it to the end of that line",
 			t, p.example("owner")), true
+	}
+	return Problem{}, false
+}
+
+// yamlValueProblem finds text that YAML reads as more than text: a colon
+// and space inside it ("title: Anti-bullying: our policy"), or quotes
+// inside quotes (summary: "How we "prevent" bullying.").
+func (p *Policy) yamlValueProblem(line int, key, v string) (Problem, bool) {
+	if strings.HasPrefix(v, "[") && !strings.Contains(v, "]") {
+		ex := fieldExamples[strings.ToLower(key)][0]
+		if ex == "" || !strings.Contains(ex, "[") {
+			ex = key + ": [parents, staff]"
+		}
+		return errorf(p.File, line, "the list of %s is not closed: end it with ] on the same line, e.g. %s", key, ex), true
+	}
+	if v == "" || strings.HasPrefix(v, "[") || strings.HasPrefix(v, "{") || strings.HasPrefix(v, "|") || strings.HasPrefix(v, ">") {
+		return Problem{}, false
+	}
+	if q := v[0]; q == '"' || q == '\'' {
+		end := strings.IndexByte(v[1:], q)
+		rest := ""
+		if end >= 0 {
+			rest = strings.TrimSpace(v[end+2:])
+		}
+		if end >= 0 && rest != "" && !strings.HasPrefix(rest, "#") {
+			inner := strings.TrimSuffix(v[1:], string(q))
+			other := "'"
+			if q == '\'' {
+				other = `"`
+			}
+			return errorf(p.File, line,
+				"the %s has quotation marks inside the quotes around it, so it ends early: put %s around the whole text instead, e.g. %s: %s%s%s",
+				key, map[string]string{"'": "single quotes", `"`: "double quotes"}[other], key, other, inner, other), true
+		}
+		return Problem{}, false
+	}
+	if strings.Contains(v, ": ") || strings.HasSuffix(v, ":") {
+		text := v
+		if i := strings.Index(text, " #"); i >= 0 {
+			text = strings.TrimSpace(text[:i])
+		}
+		return errorf(p.File, line,
+			"the %s contains a colon, which in front matter starts a new field: put the whole text in quotes, e.g. %s: %q", key, key, text), true
 	}
 	return Problem{}, false
 }
