@@ -269,6 +269,12 @@ func TestCheckFindings(t *testing.T) {
 		{"policy with only its fields", map[string]string{p + "t.md": policyDoc("\n\n")},
 			Options{}, []want{{p + "t.md:11: error", `the policy has no text, only its fields, so its page would be empty: write the policy below this closing --- line`}}},
 
+		// Tables.
+		{"table whose separator lacks a column", map[string]string{p + "t.md": policyDoc("Text.\n\n| Role | Name | Phone |\n|------|------|\n| DSL | Jo | 0123 |\n\n| A | B |\n| --- | --- |\n| 1 | 2 |\n")},
+			Options{}, []want{{p + "t.md:14: warning", "this looks like a table, but the website shows it as lines of text: a table's second line must have one --- per column, and this row has 3 columns: put | --- | --- | --- | under it"}}},
+		{"table pasted with tabs", map[string]string{p + "t.md": policyDoc("Text.\n\nRole\tName\tPhone\nDSL\tJo\t0123\n")},
+			Options{}, []want{{p + "t.md:14: warning", "this looks like a table pasted with tabs between the cells, which the website shows as one line of text: write it as a Markdown table, | Role | Name | Phone | then | --- | --- | --- |"}}},
+
 		// HTML pasted from a web page or Word.
 		{"pasted HTML", map[string]string{p + "t.md": policyDoc("<div class=MsoNormal><p>Pasted <b>text</b></p>\n<table><tr><td>cell</td></tr></table>\n</div>\n\nA <b>bold</b> word and <!-- a note --> here.\n\n<!-- a comment block -->\n")},
 			Options{}, []want{

@@ -250,6 +250,10 @@ func (p *Policy) analyseBody(body []byte, school SchoolValues) []Problem {
 			if html {
 				p.addHTMLLine(e.line(n.Lines().At(0).Start))
 			}
+		case *ast.Paragraph:
+			if pr, ok := p.looseTable(e, n); ok {
+				probs = append(probs, pr)
+			}
 		case *east.FootnoteLink, *east.FootnoteBacklink:
 			return ast.WalkSkipChildren, nil
 		}
@@ -318,6 +322,31 @@ func (p *Policy) checkTags(e *expanded, off int, b []byte) bool {
 		p.Placeholders = append(p.Placeholders, Placeholder{Line: e.line(off + m[0]), Text: string(b[m[0]:m[1]]), Kind: AngleBracket})
 	}
 	return html
+}
+
+// looseTable finds a table the reader would see as lines of text: rows of
+// | cells | whose second line is not a separator with one --- per column,
+// or a table pasted from Word with tabs between the cells.
+func (p *Policy) looseTable(e *expanded, n *ast.Paragraph) (Problem, bool) {
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		l := strings.TrimSpace(string(e.md[seg.Start:seg.Stop]))
+		if strings.HasPrefix(l, "|") && strings.Count(l, "|") >= 3 {
+			cells := strings.Split(strings.Trim(l, "|"), "|")
+			sep := strings.TrimSpace(strings.Repeat("| --- ", len(cells)) + "|")
+			return warnf(p.File, e.line(seg.Start),
+				"this looks like a table, but the website shows it as lines of text: a table's second line must have one --- per column, and this row has %d columns: put %s under it (and give every row %d cells)",
+				len(cells), sep, len(cells)), true
+		}
+		if cells := strings.Split(l, "\t"); len(cells) >= 3 {
+			row := "| " + strings.Join(cells, " | ") + " |"
+			sep := strings.TrimSpace(strings.Repeat("| --- ", len(cells)) + "|")
+			return warnf(p.File, e.line(seg.Start),
+				"this looks like a table pasted with tabs between the cells, which the website shows as one line of text: write it as a Markdown table, %s then %s, then a line per row", row, sep), true
+		}
+	}
+	return Problem{}, false
 }
 
 func (p *Policy) addHTMLLine(line int) {
