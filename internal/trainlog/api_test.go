@@ -562,6 +562,38 @@ func TestLogsNeverHoldTokens(t *testing.T) {
 	}
 }
 
+// A refusal is logged with its reason, so the log answers "why was my
+// completion not recorded?"; the refused tokens stay out of it.
+func TestLogsSayWhyARequestWasRefused(t *testing.T) {
+	f := newFixture(t, nil)
+	tok := f.token("ann")
+	forged := strings.Split(tok, ".")[0] + ".AAAAforgedAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	f.submit("attempt-log-2", "online-safety", allRight, forged)
+	f.submit("attempt-log-3", "online-safety", `[[1]]`, tok)
+	f.do("GET", "/api/v1/report", "", "Authorization", "Bearer wrong-admin-token-guess")
+	logs := f.logs.String()
+	for _, want := range []string{
+		`status=401 duration=`, `error="this personal link is not valid`,
+		`status=422`, `answers must hold`,
+		`error="the admin token is wrong`,
+	} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %q:\n%s", want, logs)
+		}
+	}
+	for _, secret := range []string{tok, forged, strings.Split(tok, ".")[1], "wrong-admin-token-guess", f.admin} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain a secret %q:\n%s", secret, logs)
+		}
+	}
+	f.submit("attempt-log-4", "online-safety", allRight, tok)
+	for _, line := range strings.Split(f.logs.String(), "\n") {
+		if strings.Contains(line, "status=201") && strings.Contains(line, "error=") {
+			t.Errorf("a success was logged with an error: %s", line)
+		}
+	}
+}
+
 func TestReportPageIsSelfContained(t *testing.T) {
 	f := newFixture(t, nil)
 	page := f.do("GET", "/api/report", "")

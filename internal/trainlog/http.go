@@ -38,6 +38,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeError(w http.ResponseWriter, e *apiError) {
+	if rec, ok := w.(*statusRecorder); ok {
+		rec.reason = e.msg // for the request log; messages never quote a token
+	}
 	writeJSON(w, e.status, map[string]string{"error": e.msg})
 }
 
@@ -132,6 +135,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	reason string // the error sent, if any
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -150,9 +154,10 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// logRequests logs method, path, status and duration only: never the query
-// string, headers or body, which carry tokens and answers. It also turns a
-// panic into a 500 so no input can take the server down.
+// logRequests logs method, path, status, duration and, for a refusal, the
+// error message sent: never the query string, headers or body, which carry
+// tokens and answers. It also turns a panic into a 500 so no input can
+// take the server down.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	log := s.cfg.Logger
 	logAll := log.Enabled(context.Background(), slog.LevelInfo)
@@ -170,6 +175,15 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 				}
 			}
 			if !logAll {
+				return
+			}
+			if rec.reason != "" {
+				// Why a request was refused, so whoever reads the log can
+				// answer "the page says my completion was not recorded".
+				log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+					slog.String("method", r.Method), slog.String("path", r.URL.Path),
+					slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)),
+					slog.String("error", rec.reason))
 				return
 			}
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
