@@ -269,6 +269,12 @@ func TestCheckFindings(t *testing.T) {
 		{"policy with only its fields", map[string]string{p + "t.md": policyDoc("\n\n")},
 			Options{}, []want{{p + "t.md:11: error", `the policy has no text, only its fields, so its page would be empty: write the policy below this closing --- line`}}},
 
+		// Links that are not links.
+		{"link address with spaces", map[string]string{p + "t.md": policyDoc("See [online safety](Online Safety.md#roles) and [the form](/files/consent form.pdf).\n\nA [real](online-safety.md \"title\") link and `[code](a b)`.\n")},
+			Options{}, []want{
+				{p + "t.md:12: error", "[online safety](Online Safety.md#roles) is shown as it is, not as a link, because a link's address cannot contain spaces: link to the policy by its file name without capitals or spaces, [online safety](online-safety.md#roles)"},
+				{p + "t.md:12: error", "[the form](/files/consent form.pdf) is shown as it is, not as a link, because a link's address cannot contain spaces: write each space in it as %20, [the form](/files/consent%20form.pdf)"}}},
+
 		// Tables.
 		{"table whose separator lacks a column", map[string]string{p + "t.md": policyDoc("Text.\n\n| Role | Name | Phone |\n|------|------|\n| DSL | Jo | 0123 |\n\n| A | B |\n| --- | --- |\n| 1 | 2 |\n")},
 			Options{}, []want{{p + "t.md:14: warning", "this looks like a table, but the website shows it as lines of text: a table's second line must have one --- per column, and this row has 3 columns: put | --- | --- | --- | under it"}}},

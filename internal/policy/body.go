@@ -260,6 +260,26 @@ func (p *Policy) analyseBody(body []byte, school SchoolValues) []Problem {
 		return ast.WalkContinue, nil
 	})
 
+	for _, m := range spacedLinkRe.FindAllSubmatchIndex(e.md, -1) {
+		if inSpans(masks, m[0]) || inSpans(labels, m[2]) || (m[0] > 0 && e.md[m[0]-1] == '!') {
+			continue
+		}
+		text, dest := string(e.md[m[2]:m[3]]), strings.TrimSpace(string(e.md[m[4]:m[5]]))
+		fix := strings.ReplaceAll(dest, " ", "%20")
+		why := "write each space in it as %20"
+		if base, frag, _ := strings.Cut(dest, "#"); strings.HasSuffix(strings.ToLower(base), ".md") {
+			fix = hugoName(strings.TrimSuffix(strings.TrimSuffix(base, ".md"), ".MD")) + ".md"
+			if frag != "" {
+				fix += "#" + frag
+			}
+			why = "link to the policy by its file name without capitals or spaces"
+		}
+		probs = append(probs, errorf(p.File, e.line(m[0]),
+			"[%s](%s) is shown as it is, not as a link, because a link's address cannot contain spaces: %s, [%s](%s)",
+			e.restore(text), e.restore(dest), why, e.restore(text), e.restore(fix)))
+		labels = append(labels, span{m[2], m[3]}) // not also a "[placeholder]"
+	}
+
 	masked := maskedCopy(e, masks)
 	for _, ph := range scanPlaceholders(string(masked), labels) {
 		p.Placeholders = append(p.Placeholders, Placeholder{Line: e.line(ph.start), Text: ph.text, Kind: ph.kind})
@@ -347,6 +367,19 @@ func (p *Policy) looseTable(e *expanded, n *ast.Paragraph) (Problem, bool) {
 		}
 	}
 	return Problem{}, false
+}
+
+// spacedLinkRe is [text](address with spaces), which Markdown does not read
+// as a link.
+var spacedLinkRe = regexp.MustCompile(`\[([^\[\]\n]+)\]\(([^()\n]*[^()\s][ \t]+[^()\s][^()\n]*)\)`)
+
+func inSpans(spans []span, off int) bool {
+	for _, s := range spans {
+		if off >= s.start && off < s.end {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Policy) addHTMLLine(line int) {
