@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -70,6 +71,7 @@ serve:
 invite:
   --base-url URL        the site's address (default http://127.0.0.1:1313, policysite serve);
                         links look like URL/staff/training/?t=TOKEN
+  Give invite and token the same --data as serve: links are signed with its hmac.key.
 
 trainlog asks Go's garbage collector to keep its own memory near 20 MiB, so the whole process
 stays under 40 MB while serving; set GOMEMLIMIT to choose another figure.
@@ -85,6 +87,14 @@ func main() {
 // files are the flags every command shares.
 type files struct {
 	data, quizzes, content, roster *string
+	fs                             *flag.FlagSet
+}
+
+// dataGiven reports whether --data was on the command line.
+func (f *files) dataGiven() bool {
+	given := false
+	f.fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "data" })
+	return given
 }
 
 func addFiles(fs *flag.FlagSet) *files {
@@ -93,6 +103,7 @@ func addFiles(fs *flag.FlagSet) *files {
 		quizzes: fs.String("quizzes", "quizzes", ""),
 		content: fs.String("content", "content", ""),
 		roster:  fs.String("roster", "", ""),
+		fs:      fs,
 	}
 }
 
@@ -328,6 +339,14 @@ func rosterAndSigner(f *files, stderr io.Writer) (*trainlog.Roster, *trainlog.Si
 	roster, problems := trainlog.LoadRoster(f.rosterFile())
 	if len(problems) > 0 {
 		return nil, nil, &trainlog.LoadError{Problems: problems}
+	}
+	if !f.dataGiven() {
+		// The README's server runs with --data /var/lib/trainlog: links
+		// signed with a key made here, in the default folder, would all be
+		// refused by it.
+		if _, err := os.Stat(filepath.Join(*f.data, "hmac.key")); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, usageError{fmt.Errorf("there is no signing key in %s, the default data folder: pass --data with the folder trainlog serve uses (e.g. --data /var/lib/trainlog), so the links are signed with its key", *f.data)}
+		}
 	}
 	signer, created, err := trainlog.OpenSigner(*f.data)
 	if err != nil {

@@ -405,3 +405,28 @@ func TestSecondTrainlogOnSameDataIsRefused(t *testing.T) {
 		t.Errorf("the first trainlog after the refusal: %d %s %v", code, body, err)
 	}
 }
+
+// Without --data, invite and token would sign links with a key made in
+// ./.trainlog, which the real trainlog (started with --data DIR) refuses.
+func TestInviteWithoutDataNeedsAKey(t *testing.T) {
+	roster, err := filepath.Abs(roster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	for _, args := range [][]string{{"invite", "--roster", roster}, {"token", "--roster", roster, "HMARSH"}} {
+		code, out, errOut := runCmd(t, args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, "there is no signing key in .trainlog") || !strings.Contains(errOut, "pass --data") {
+			t.Errorf("%v: exit %d, out %q, err %q", args, code, out, errOut)
+		}
+	}
+	if _, err := os.Stat(".trainlog"); err == nil {
+		t.Error("a .trainlog folder was made")
+	}
+	// Once the default folder has a key (trainlog serve run here), it is used.
+	os.Mkdir(".trainlog", 0o700)
+	os.WriteFile(filepath.Join(".trainlog", "hmac.key"), []byte("0123456789abcdef0123456789abcdef"), 0o600)
+	if code, out, errOut := runCmd(t, "token", "--roster", roster, "HMARSH"); code != 0 || out == "" {
+		t.Errorf("token with the default folder's key: exit %d %q", code, errOut)
+	}
+}
