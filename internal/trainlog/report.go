@@ -209,8 +209,11 @@ func (s *Server) handleCSV(w http.ResponseWriter, r *http.Request) {
 	})
 	cw.Flush()
 	if err != nil {
-		// Headers are gone; the truncated file plus the log is all we can do.
-		s.cfg.Logger.Error("write completions CSV", "error", err.Error())
+		s.cfg.Logger.Error("write completions CSV; the download was broken off so it cannot be taken for the whole record", "error", err.Error())
+		// The 200 has gone, but a CSV that simply stopped would look
+		// complete to whoever opens it: ending the response without its
+		// final chunk makes the browser report the download as failed.
+		panic(http.ErrAbortHandler)
 	}
 }
 

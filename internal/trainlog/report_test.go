@@ -1,10 +1,17 @@
 package trainlog
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/policysite/policysite/internal/store"
 )
 
 // A read-and-acknowledge record covers one version of the policy: when the
@@ -104,5 +111,50 @@ func TestNewPolicyVersionMakesAcknowledgementsDue(t *testing.T) {
 	check(rep, "ann", "staff-aup", "overdue", "2027-02-17", -12, true)
 	if rep.Rows[0].StaffID != "ann" || rep.Rows[0].Quiz != "staff-aup" {
 		t.Errorf("the overdue acknowledgement should come first, got %+v", rep.Rows[0])
+	}
+}
+
+// failingEach is a store whose Each fails after some rows, as a database
+// read error half-way through an export would.
+type failingEach struct {
+	store.Store
+	after int
+}
+
+func (f failingEach) Each(ctx context.Context, fn func(store.Completion) error) error {
+	n := 0
+	f.Store.Each(ctx, func(c store.Completion) error {
+		if n == f.after {
+			return errors.New("stop")
+		}
+		n++
+		return fn(c)
+	})
+	return errors.New("disk I/O error")
+}
+
+// A CSV export that fails half-way must not arrive as a shorter file that
+// looks complete: the download is broken off, and the log says why.
+func TestCSVThatFailsHalfWayIsNotTakenForComplete(t *testing.T) {
+	f := newFixture(t, nil)
+	for i := range 3 {
+		if res := f.submit(fmt.Sprintf("attempt-csv-%d", i), "online-safety", allRight, f.token("ann")); res.status != 201 {
+			t.Fatalf("%d %s", res.status, res.body)
+		}
+	}
+	f.srv.store = failingEach{Store: f.srv.store, after: 1}
+	req, _ := http.NewRequest("GET", f.ts.URL+"/api/v1/completions.csv", nil)
+	req.Header.Set("Authorization", "Bearer "+f.admin)
+	// Either the answer never starts (a small file is still in the
+	// server's buffer) or it stops without its end: never a clean EOF.
+	if res, err := f.ts.Client().Do(req); err == nil {
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err == nil {
+			t.Errorf("the broken export read as a complete file (%d):\n%s", res.StatusCode, body)
+		}
+	}
+	if !strings.Contains(f.logs.String(), "disk I/O error") {
+		t.Errorf("log does not say why: %s", f.logs.String())
 	}
 }
