@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -157,4 +159,17 @@ func newAdminCheck(token string) adminCheck { return sha256.Sum256([]byte(token)
 func (a adminCheck) ok(given string) bool {
 	h := sha256.Sum256([]byte(given))
 	return subtle.ConstantTimeCompare(h[:], a[:]) == 1
+}
+
+// warnIfShared warns when a secret file (restored from a backup, say) can be
+// read by other users of the machine: with hmac.key anyone can make a
+// personal link for any member of staff, and admin-token opens the report.
+// Windows has no such permission bits, so nothing is checked there.
+func warnIfShared(log *slog.Logger, path string) {
+	info, err := os.Stat(path)
+	if err != nil || runtime.GOOS == "windows" || info.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	log.Warn(fmt.Sprintf("%s can be read by other users of this machine, who could then make personal links or open the report: make it private with chmod 600 %s", path, path),
+		"permissions", fmt.Sprintf("%#o", info.Mode().Perm()))
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -236,4 +237,35 @@ func newFixtureConfig(t *testing.T) Config {
 	os.WriteFile(roster, []byte(testRoster(today)), 0o644)
 	return Config{DataDir: filepath.Join(dir, "data"), QuizDir: "testdata/site/quizzes", ContentDir: "testdata/site/content",
 		RosterFile: roster, Notice: func(string) {}, Logger: slog.New(slog.DiscardHandler)}
+}
+
+func TestSharedSecretFilesAreWarnedAbout(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no permission bits")
+	}
+	cfg := newFixtureConfig(t)
+	var logs strings.Builder
+	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	if strings.Contains(logs.String(), "can be read by other users") {
+		t.Fatalf("warned about files trainlog made itself: %s", logs.String())
+	}
+	key := filepath.Join(cfg.DataDir, "hmac.key")
+	os.Chmod(key, 0o644) // restored from a backup without care
+	logs.Reset()
+	srv, err = New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	if !strings.Contains(logs.String(), key+" can be read by other users") || !strings.Contains(logs.String(), "chmod 600 "+key) {
+		t.Errorf("no warning for a hmac.key others can read: %s", logs.String())
+	}
+	if strings.Contains(logs.String(), "admin-token can be read") {
+		t.Errorf("warned about a private admin-token: %s", logs.String())
+	}
 }

@@ -237,6 +237,9 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.admin = newAdminCheck(tok)
 	}
+	for _, name := range []string{keyFile, adminTokenFile} {
+		warnIfShared(cfg.Logger, filepath.Join(cfg.DataDir, name))
+	}
 	certs := store.NewCertificates(key)
 	if cfg.PostgresURL != "" {
 		s.store, err = postgres.Open(context.Background(), cfg.PostgresURL, postgres.Options{Certificates: certs})
