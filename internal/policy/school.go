@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,6 +86,9 @@ func ParseConfig(file string, src []byte) (*Config, []Problem) {
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			line, _ = de.Position()
+		}
+		if fix, ok := unquotedTOMLText(src, line); ok {
+			return cfg, []Problem{errorf(file, line, "text in the config must be in quotes: write %s", fix)}
 		}
 		return cfg, []Problem{errorf(file, line, "the config cannot be read (%s): values are written key = value, with text in quotes, e.g. name = \"Oakfield Primary School\"",
 			strings.TrimPrefix(err.Error(), "toml: "))}
@@ -309,4 +313,35 @@ func BaseURLProblem(u string) string {
 		rest += "/"
 	}
 	return fmt.Sprintf("the site address (baseURL) %q must start with https:// (or http://), or the links on the site break: write baseURL = \"https://%s\"", u, rest)
+}
+
+var tomlBareValueRe = regexp.MustCompile(`^(\s*[A-Za-z0-9_.-]+\s*=\s*)([^"'\[{\s].*?)\s*$`)
+
+// unquotedTOMLText finds the commonest config mistake, text without quotes
+// (name = Mrs Helen Marsh), on the line the decoder stopped at, and gives the
+// line to write instead of "unexpected character U+004D 'M'".
+func unquotedTOMLText(src []byte, line int) (string, bool) {
+	lines := strings.Split(string(src), "\n")
+	if line < 1 || line > len(lines) {
+		return "", false
+	}
+	m := tomlBareValueRe.FindStringSubmatch(strings.TrimRight(lines[line-1], "\r"))
+	if m == nil {
+		return "", false
+	}
+	v := m[2]
+	if i := strings.Index(v, " #"); i >= 0 {
+		v = strings.TrimSpace(v[:i])
+	}
+	switch v {
+	case "true", "false", "inf", "nan":
+		return "", false
+	}
+	if v[0] >= '0' && v[0] <= '9' || v[0] == '+' || v[0] == '-' {
+		// numbers and dates are fine; a phone number is not a number
+		if !strings.ContainsAny(v, " ") {
+			return "", false
+		}
+	}
+	return strings.TrimSpace(m[1]) + " " + strconv.Quote(v), true
 }

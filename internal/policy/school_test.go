@@ -81,7 +81,11 @@ func TestParseConfigProblems(t *testing.T) {
 	tests := []struct {
 		name, src, want string
 	}{
-		{"syntax", "[params.school]\nname = Oakfield\n", "config.toml:2: error: the config cannot be read"},
+		{"text without quotes", "[params.school]\nname = Oakfield\n", `config.toml:2: error: text in the config must be in quotes: write name = "Oakfield"`},
+		{"name without quotes", "[params.school]\n  [params.school.dsl]\n    name = Mrs Helen Marsh  # the DSL\n", `config.toml:3: error: text in the config must be in quotes: write name = "Mrs Helen Marsh"`},
+		{"phone without quotes", "[params.school]\nphone = 01632 960 100\n", `config.toml:2: error: text in the config must be in quotes: write phone = "01632 960 100"`},
+		{"syntax", "[params.school\nname = \"Oakfield\"\n", "config.toml:1: error: the config cannot be read"},
+		{"baseURL without https", "baseURL = \"oakfield.example.org\"\n[params.school]\nname = \"O\"\n", `config.toml:1: error: the site address (baseURL) "oakfield.example.org" must start with https://`},
 		{"no school table", "[params]\ntitle = \"x\"\n", "config.toml:1: error: the config has no [params.school] table"},
 		{"template text", "[params.school]\n[params.school.dsl]\nrole = \"DSL\"\nname = \"[Name of DSL]\"\n",
 			`config.toml:4: error: the school variable dsl.name still holds template text "[Name of DSL]"`},
