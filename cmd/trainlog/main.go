@@ -269,7 +269,10 @@ func serve(args []string, stdout, stderr io.Writer, getenv func(string) string) 
 				if err := srv.Reload(); err != nil {
 					logger.Error("reload failed; still using the previous quizzes and roster", "problems", err.Error())
 				} else {
-					logger.Info("reloaded quizzes, policy versions and roster")
+					// Logged at Warn so --quiet shows it too: it answers "did
+					// my edit of the staff list take?".
+					q, n := srv.Loaded()
+					logger.Warn("reloaded quizzes, policy versions and roster", "quizzes", q, "staff", n)
 				}
 				continue
 			}

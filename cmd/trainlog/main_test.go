@@ -430,3 +430,54 @@ func TestInviteWithoutDataNeedsAKey(t *testing.T) {
 		t.Errorf("token with the default folder's key: exit %d %q", code, errOut)
 	}
 }
+
+// SIGHUP re-reads the roster: a good edit is taken (and the log says how
+// many staff there now are, even with --quiet); a broken one is logged with
+// its line and the last good roster stays in use.
+func TestSIGHUPReloadsTheRosterAndKeepsTheLastGoodOne(t *testing.T) {
+	data := t.TempDir()
+	staff := filepath.Join(t.TempDir(), "staff.csv")
+	orig, err := os.ReadFile(roster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(staff, orig, 0o644)
+	p := start(t, data, "--roster", staff)
+	health := func() int {
+		t.Helper()
+		res, err := client.Get(p.url + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var h struct{ Staff int }
+		json.NewDecoder(res.Body).Decode(&h)
+		return h.Staff
+	}
+	waitLog := func(want string) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if strings.Contains(p.stderr.String(), want) {
+				return
+			}
+		}
+		t.Fatalf("log lacks %q:\n%s", want, p.stderr)
+	}
+	before := health()
+	os.WriteFile(staff, append(orig, "ZNEW,Zed New,zed.new@oakfield.example,TA,2026-09-01\n"...), 0o644)
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	waitLog(fmt.Sprintf("staff=%d", before+1))
+	if n := health(); n != before+1 {
+		t.Errorf("after a good edit: %d staff, want %d", n, before+1)
+	}
+	lines := strings.Count(string(orig), "\n")
+	os.WriteFile(staff, append(orig, "ZBAD,Zed Bad,zed.bad@oakfield.example,TA,01/09/2026\n"...), 0o644)
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	waitLog(fmt.Sprintf("staff.csv:%d: start_date", lines+1))
+	if !strings.Contains(p.stderr.String(), "reload failed; still using the previous") {
+		t.Errorf("log: %s", p.stderr)
+	}
+	if n := health(); n != before+1 {
+		t.Errorf("after a broken edit: %d staff, want the last good %d", n, before+1)
+	}
+}

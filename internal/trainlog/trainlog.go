@@ -302,6 +302,12 @@ func (s *Server) Reload() error {
 	return nil
 }
 
+// Loaded says how many quizzes and staff the server is using now.
+func (s *Server) Loaded() (quizzes, staff int) {
+	st := s.state.Load()
+	return len(st.order), len(st.roster.Staff)
+}
+
 // Handler serves the API at paths relative to its mount point.
 func (s *Server) Handler() http.Handler { return s.handler }
 
