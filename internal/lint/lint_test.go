@@ -264,6 +264,8 @@ func TestCheckFindings(t *testing.T) {
 		// Headings and titles.
 		{"heading with only emoji", map[string]string{p + "t.md": policyDoc("## 🛑🚸\n\nText.\n\n## ⚠️ {#warning}\n\nMore.\n\n## 🛑 Stop\n")},
 			Options{}, []want{{p + "t.md:12: warning", `the heading "🛑🚸" has no words: screen readers read out the names of its symbols, and its web address (#heading) says nothing`}}},
+		{"heading id with a space", map[string]string{p + "t.md": policyDoc("## Contact us {#contact us}\n")},
+			Options{}, []want{{p + "t.md:12: warning", `the heading shows "{#contact us}" as text, because an id cannot contain spaces or other punctuation: write {#contact-us}`}}},
 		{"two policies with one title", map[string]string{p + "t.md": policyDoc("Text.\n", "title: online safety  policy")},
 			Options{}, []want{{p + "t.md:2: warning", `the title "online safety  policy" is also the title of content/policies/online-safety.md, so readers see two policies with one name`}}},
 		{"policy with only its fields", map[string]string{p + "t.md": policyDoc("\n\n")},

@@ -103,6 +103,10 @@ func checkHeadings(s *Site) []Finding {
 					explicit[h.ID] = h.Line
 				}
 			}
+			if m := badIDRe.FindStringSubmatch(h.Text); m != nil && !h.Explicit {
+				out = append(out, warnf(p.File, h.Line,
+					"the heading shows %q as text, because an id cannot contain spaces or other punctuation: write {#%s}", m[0], policy.AnchorID(m[1])))
+			}
 			if !h.Explicit && !hasWord(shortcodeRe.ReplaceAllString(h.Text, "x")) {
 				out = append(out, warnf(p.File, h.Line,
 					"the heading %q has no words: screen readers read out the names of its symbols, and its web address (#%s) says nothing, so links and quizzes cannot cite it: write the section's name in words (an emoji may stay beside it)",
@@ -117,6 +121,8 @@ func checkHeadings(s *Site) []Finding {
 	}
 	return out
 }
+
+var badIDRe = regexp.MustCompile(`\{#([^{}]*)\}\s*$`)
 
 var shortcodeRe = regexp.MustCompile(`\{\{[<%].*?[>%]\}\}`)
 
