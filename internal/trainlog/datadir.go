@@ -24,7 +24,7 @@ func checkDataDir(dir string) error {
 			return fmt.Errorf("the data folder %s cannot be made because %s does not exist: check --data for a typing mistake, or make the folder first (mkdir -p %s)", dir, parent, dir)
 		}
 		if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("cannot make the data folder %s: %w: make it as an administrator and %s", dir, errors.Unwrap(err), ownerHint(dir))
+			return fmt.Errorf("cannot make the data folder %s: %w: make it as an administrator, then %s", dir, errors.Unwrap(err), ownerHint(dir))
 		}
 		return nil
 	case err != nil:
@@ -42,7 +42,7 @@ func checkDataDir(dir string) error {
 // ownerHint says which user needs the data folder.
 func ownerHint(dir string) string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
-		return fmt.Sprintf("give it to the user trainlog runs as, %s, with every file in it (for example: chown -R %s %s), or choose another --data folder", u.Username, u.Username, dir)
+		return fmt.Sprintf("give the data folder %s, with every file in it, to the user trainlog runs as, %s (for example: chown -R %s %s), or choose another --data folder", dir, u.Username, u.Username, dir)
 	}
-	return "give it to the user trainlog runs as, with every file in it, or choose another --data folder"
+	return fmt.Sprintf("give the data folder %s, with every file in it, to the user trainlog runs as, or choose another --data folder", dir)
 }

@@ -70,6 +70,9 @@ func secretFile(dataDir, name string, gen func() []byte) (data []byte, created b
 	if err == nil {
 		return data, false, nil
 	}
+	if errors.Is(err, fs.ErrPermission) {
+		return nil, false, fmt.Errorf("cannot read %s: permission denied: %s", path, ownerHint(dataDir))
+	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, false, fmt.Errorf("read %s: %w", path, err)
 	}
