@@ -43,6 +43,7 @@ Usage:
 Files (every command):
   --data DIR        folder for trainlog.db, hmac.key and admin-token (default .trainlog).
                     hmac.key signs personal links and certificate codes: back it up with the data.
+                    One trainlog (or policysite serve) at a time may use a data folder.
   --quizzes DIR     the site's quiz files, one *.toml per quiz (default quizzes)
   --content DIR     the site's content folder; policy versions are read from DIR/policies (default content)
   --roster FILE     staff list, CSV with the header id,name,email,role,start_date and dates as
