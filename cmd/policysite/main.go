@@ -83,12 +83,21 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 		fmt.Fprintf(stderr, "Usage: policysite %s\n\n", synopsis)
 		fs.VisitAll(func(f *flag.Flag) {
 			kind, usage := flag.UnquoteUsage(f)
-			if kind == "string" {
-				kind = "TEXT"
+			switch {
+			case kind != "string":
+			case strings.Contains(f.Name, "url"):
+				kind = "URL"
+			case f.Name == "addr":
+				kind = "HOST:PORT"
+			default:
+				kind = "FOLDER"
 			}
 			opt := "--" + f.Name
 			if kind != "" {
 				opt += " " + kind
+			}
+			if f.DefValue != "" && f.DefValue != "false" {
+				usage += fmt.Sprintf(" (default %s)", f.DefValue)
 			}
 			fmt.Fprintf(stderr, "  %-22s %s\n", opt, usage)
 		})
