@@ -555,7 +555,8 @@ func TestLogsNeverHoldTokens(t *testing.T) {
 			t.Errorf("logs contain a secret %q:\n%s", secret, logs)
 		}
 	}
-	for _, want := range []string{"method=POST", "path=/v1/completions", "status=201", "duration=", "path=/v1/report", "status=200"} {
+	// Paths as the client sent them, under the /api mount point; no query.
+	for _, want := range []string{"method=POST", "path=/api/v1/completions ", "status=201", "duration=", "path=/api/v1/report ", "status=200"} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("logs lack %q:\n%s", want, logs)
 		}

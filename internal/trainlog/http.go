@@ -164,12 +164,18 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
+		// The path as the client asked for it (/api/v1/completions), not as
+		// left after the mount point was stripped; never the query string.
+		path := r.URL.Path
+		if p, _, _ := strings.Cut(r.RequestURI, "?"); strings.HasPrefix(p, "/") {
+			path = p
+		}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+				log.Error("handler panic", "method", r.Method, "path", path, "panic", fmt.Sprint(v))
 				if rec.status == 0 {
 					writeError(rec, errorf(http.StatusInternalServerError, "the server hit an internal error; nothing was recorded, so try again"))
 				}
@@ -181,13 +187,13 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 				// Why a request was refused, so whoever reads the log can
 				// answer "the page says my completion was not recorded".
 				log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-					slog.String("method", r.Method), slog.String("path", r.URL.Path),
+					slog.String("method", r.Method), slog.String("path", path),
 					slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)),
 					slog.String("error", rec.reason))
 				return
 			}
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.String("method", r.Method), slog.String("path", path),
 				slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)))
 		}()
 		next.ServeHTTP(rec, r)
