@@ -297,6 +297,10 @@ func invite(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected %q: invite takes only flags", fs.Arg(0))}
 	}
+	// Links without https:// are not clickable in most e-mail programs.
+	if u, err := url.Parse(*base); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return usageError{fmt.Errorf("--base-url %q is not a web address: write the site's address with https://, such as https://policies.school.example", *base)}
+	}
 	roster, signer, err := rosterAndSigner(f, stderr)
 	if err != nil {
 		return err

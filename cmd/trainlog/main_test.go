@@ -112,6 +112,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--addr", "localhost", "--data", "DATA"}, 2, `--addr "localhost" is not HOST:PORT`},
 		{[]string{"--allow-origin", "policies.school.example", "--data", "DATA"}, 2, "write the site's address with https://"},
 		{[]string{"--grace-days", "-5", "--data", "DATA"}, 2, "--grace-days -5 is negative"},
+		{[]string{"invite", "--base-url", "policies.school.example", "--data", "DATA"}, 2, `--base-url "policies.school.example" is not a web address`},
 		{[]string{"serve", "--roster", filepath.Join(os.TempDir(), "no-such-staff.csv"), "--quizzes", quizzes, "--content", content, "--data", "DATA"}, 1, "cannot read the staff roster"},
 	}
 	for _, tt := range tests {
