@@ -164,15 +164,21 @@ func (a adminCheck) ok(given string) bool {
 	return subtle.ConstantTimeCompare(h[:], a[:]) == 1
 }
 
-// warnIfShared warns when a secret file (restored from a backup, say) can be
-// read by other users of the machine: with hmac.key anyone can make a
-// personal link for any member of staff, and admin-token opens the report.
+// warnIfShared warns when a file of the data folder (restored from a backup,
+// or made by an older trainlog, say) can be read by other users of the
+// machine: with hmac.key anyone can make a personal link for any member of
+// staff, admin-token opens the report, and trainlog.db holds every record.
 // Windows has no such permission bits, so nothing is checked there.
 func warnIfShared(log *slog.Logger, path string) {
 	info, err := os.Stat(path)
 	if err != nil || runtime.GOOS == "windows" || info.Mode().Perm()&0o077 == 0 {
 		return
 	}
-	log.Warn(fmt.Sprintf("%s can be read by other users of this machine, who could then make personal links or open the report: make it private with chmod 600 %s", path, path),
+	what := "who could then make personal links or open the report"
+	fix := path
+	if filepath.Base(path) == "trainlog.db" {
+		what, fix = "and it holds staff names, e-mail addresses and scores", path+"*"
+	}
+	log.Warn(fmt.Sprintf("%s can be read by other users of this machine, %s: make it private with chmod 600 %s", path, what, fix),
 		"permissions", fmt.Sprintf("%#o", info.Mode().Perm()))
 }

@@ -268,6 +268,17 @@ func TestSharedSecretFilesAreWarnedAbout(t *testing.T) {
 	if strings.Contains(logs.String(), "admin-token can be read") {
 		t.Errorf("warned about a private admin-token: %s", logs.String())
 	}
+	db := filepath.Join(cfg.DataDir, "trainlog.db")
+	os.Chmod(db, 0o644) // made by a trainlog before the database was made private
+	logs.Reset()
+	srv, err = New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	if !strings.Contains(logs.String(), "holds staff names") || !strings.Contains(logs.String(), "chmod 600 "+db+"*") {
+		t.Errorf("no warning for a trainlog.db others can read: %s", logs.String())
+	}
 }
 
 // A key left owned by another user (trainlog first run as root, say) is

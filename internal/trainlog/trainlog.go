@@ -237,7 +237,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.admin = newAdminCheck(tok)
 	}
-	for _, name := range []string{keyFile, adminTokenFile} {
+	for _, name := range []string{keyFile, adminTokenFile, "trainlog.db"} {
 		warnIfShared(cfg.Logger, filepath.Join(cfg.DataDir, name))
 	}
 	certs := store.NewCertificates(key)
