@@ -509,6 +509,24 @@ const a11yLib = `window.a11y = (() => {
 		if (now["background-color"] !== before["background-color"])
 			candidates.push(...colours(now["background-color"]).map(c => ["background", c]));
 		if (!candidates.length) return "nothing changes when it is focused (outline, box-shadow, border, background)";
+		// An outline or box-shadow cut off by a box around it that hides its
+		// overflow leaves, at worst, nothing to see.
+		const ring = (drawsOutline ? parseFloat(now["outline-width"]) + Math.max(0, parseFloat(css(e, "outline-offset")) || 0) : 0);
+		const shadow = now["box-shadow"] === "none" ? 0 : Math.max(0, ...(now["box-shadow"].replace(/rgba?\([^)]*\)/g, "").match(/-?[\d.]+px/g) || []).map(v => Math.abs(parseFloat(v))));
+		const reach = Math.max(ring, shadow);
+		if (reach >= 2) {
+			const r = e.getBoundingClientRect();
+			for (let a = e.parentElement; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
+				const as = getComputedStyle(a);
+				if (as.overflowX === "visible" && as.overflowY === "visible") continue;
+				const b = a.getBoundingClientRect();
+				const inner = {left: b.left + a.clientLeft, top: b.top + a.clientTop, right: b.left + a.clientLeft + a.clientWidth, bottom: b.top + a.clientTop + a.clientHeight};
+				const cut = [r.left - reach < inner.left - 1 && "left", r.right + reach > inner.right + 1 && "right",
+					as.overflowY !== "visible" && a.scrollHeight <= a.clientHeight + 1 && r.top - reach < inner.top - 1 && "top",
+					as.overflowY !== "visible" && a.scrollHeight <= a.clientHeight + 1 && r.bottom + reach > inner.bottom + 1 && "bottom"].filter(Boolean);
+				if (cut.length) return "its focus ring (" + reach + " px) is cut off on the " + cut.join(", ") + " by " + name(a).replace(/ ".*$/, "") + " (overflow " + as.overflow + ")";
+			}
+		}
 		let best = 0, bestWhat = "";
 		for (const [what, c] of candidates) {
 			const col = blend(c, behind);
@@ -577,9 +595,10 @@ const a11yLib = `window.a11y = (() => {
 			if (e.matches("a") && s.display === "inline") {
 				let block = e.parentElement;
 				while (block && getComputedStyle(block).display.startsWith("inline")) block = block.parentElement;
-				const own = (e.innerText || "").trim().length;
-				const all = block ? (block.innerText || "").trim().length : own;
-				inline = all > own + 1;
+				// Around the link, at least three words of other text: a
+				// sentence, not a label such as "Phone:".
+				const rest = block ? (block.innerText || "").replace(e.innerText || "", " ") : "";
+				inline = rest.trim().split(/\s+/).filter(w => /\p{L}/u.test(w)).length >= 3;
 			}
 			// A control a label enlarges: the label counts too.
 			let rect = {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
