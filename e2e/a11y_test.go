@@ -120,7 +120,8 @@ func list(items []string) string {
 // --- 1.4.10 Reflow -------------------------------------------------------------
 
 // At 320 CSS px wide (1280 px at 400% zoom) no page scrolls sideways; a wide
-// table scrolls inside its own box instead.
+// table scrolls inside its own box instead, and that box can be scrolled
+// from the keyboard (it takes focus, or something in it does).
 func TestA11yReflow320(t *testing.T) {
 	forEachPage(t, func(t *testing.T, p a11yPage) {
 		ctx := openA11y(t, p, 320, 640, nil)
@@ -128,12 +129,16 @@ func TestA11yReflow320(t *testing.T) {
 			Scroll int      `json:"scroll"`
 			Inner  int      `json:"inner"`
 			Wide   []string `json:"wide"`
+			Stuck  []string `json:"stuck"`
 		}
 		r := eval[result](t, ctx, `a11y.reflow()`)
 		screenshot(t, ctx, "320px")
 		if r.Scroll > r.Inner {
 			t.Errorf("%s at 320 CSS px: the page is %d px wide and scrolls sideways, want at most %d; sticking out:%s",
 				p.path, r.Scroll, r.Inner, list(r.Wide))
+		}
+		if len(r.Stuck) > 0 {
+			t.Errorf("%s at 320 CSS px: boxes that scroll sideways but not from the keyboard (WCAG 2.1.1):%s", p.path, list(r.Stuck))
 		}
 	})
 }
@@ -377,6 +382,8 @@ const a11yLib = `window.a11y = (() => {
 	const colours = s => (s.match(/rgba?\([^)]*\)/g) || []).map(parse).filter(c => c && c[3] > 0);
 	const fmt = c => "rgb(" + c.slice(0, 3).map(Math.round).join(",") + ")";
 
+	const focusable = 'a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+
 	// --- 1.4.10 -------------------------------------------------------------
 	const reflow = () => {
 		const w = innerWidth;
@@ -394,7 +401,14 @@ const a11yLib = `window.a11y = (() => {
 		const wide = scroll <= w ? [] : [...document.querySelectorAll("body *")]
 			.filter(e => out(e) && ![...e.children].some(out))
 			.map(e => path(e) + " (reaches " + Math.round(right(e)) + " px)");
-		return {scroll, inner: w, wide};
+		// A box that scrolls sideways (a wide table) can be scrolled from the
+		// keyboard: it takes focus itself, or something in it does.
+		const stuck = [...document.querySelectorAll("body *")].filter(e => {
+			const o = css(e, "overflow-x");
+			return (o === "auto" || o === "scroll") && e.scrollWidth > e.clientWidth + 1 && !hiddenOnPurpose(e) &&
+				!(e.tabIndex >= 0 && e.matches("[tabindex]")) && !e.querySelector(focusable);
+		}).map(e => path(e) + " scrolls sideways but cannot take the keyboard focus");
+		return {scroll, inner: w, wide, stuck};
 	};
 
 	// --- 1.4.12 -------------------------------------------------------------
