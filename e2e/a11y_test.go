@@ -179,6 +179,7 @@ type focusStop struct {
 	Body     bool     `json:"body"`     // focus is on the body: the end of the page
 	Obscured string   `json:"obscured"` // why it is not visible, "" when it is
 	Visible  string   `json:"visible"`  // why the focus indicator does not show, "" when it does
+	Text     string   `json:"text"`     // text in it under 4.5:1 (3:1 large) while focused, "" if none
 	Notes    []string `json:"notes"`
 }
 
@@ -195,7 +196,7 @@ func TestA11yFocusVisibleAndNotObscured(t *testing.T) {
 				// off, each Tab's scroll is done at once and the test is quick.
 				eval[bool](t, ctx, `(document.head.insertAdjacentHTML("beforeend",
 					"<style>html, * { scroll-behavior: auto !important; }</style>"), a11y.snapshotUnfocused(), true)`)
-				var obscured, invisible []string
+				var obscured, invisible, faint []string
 				seen := map[string]bool{}
 				stops := 0
 				for i := 0; i < maxTabs; i++ {
@@ -217,6 +218,9 @@ func TestA11yFocusVisibleAndNotObscured(t *testing.T) {
 					if f.Visible != "" {
 						invisible = append(invisible, f.What+": "+f.Visible)
 					}
+					if f.Text != "" {
+						faint = append(faint, f.What+": "+f.Text)
+					}
 				}
 				t.Logf("%s: %d elements take focus", p.path, stops)
 				if stops < 3 {
@@ -228,6 +232,9 @@ func TestA11yFocusVisibleAndNotObscured(t *testing.T) {
 				if len(invisible) > 0 {
 					screenshot(t, ctx, "focus")
 					t.Errorf("%s: focused elements without a visible focus indicator of 3:1 (WCAG 2.4.7, 1.4.11):%s", p.path, list(invisible))
+				}
+				if len(faint) > 0 {
+					t.Errorf("%s: text too faint on its focused background (WCAG 1.4.3):%s", p.path, list(faint))
 				}
 			})
 		})
@@ -555,6 +562,29 @@ const a11yLib = `window.a11y = (() => {
 	};
 
 	const frame = () => new Promise(r => requestAnimationFrame(r));
+	// Text in the focused element keeps 4.5:1 (3:1 when large) against the
+	// background focus gives it: axe only sees the page unfocused.
+	const focusedText = e => {
+		const bad = [];
+		for (const x of [e, ...e.querySelectorAll("*")]) {
+			if (![...x.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) || hiddenOnPurpose(x)) continue;
+			const s = getComputedStyle(x);
+			const layers = [];
+			for (let a = x; a; a = a.parentElement) {
+				const c = parse(css(a, "background-color"));
+				if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+			}
+			let bg = [255, 255, 255, 1];
+			for (let i = layers.length - 1; i >= 0; i--) bg = blend(layers[i], bg);
+			const fg = blend(parse(s.color), bg);
+			const size = parseFloat(s.fontSize), bold = parseInt(s.fontWeight, 10) >= 700;
+			const want = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+			const r = contrast(fg, bg);
+			if (r < want) bad.push(JSON.stringify(x.innerText.trim().slice(0, 30)) + " " + fmt(fg) + " on " + fmt(bg) + " is " + r.toFixed(2) + ":1, want " + want + ":1");
+		}
+		return bad.join("; ");
+	};
+
 	const focusStop = async strict => {
 		let e = document.activeElement;
 		while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
@@ -569,7 +599,7 @@ const a11yLib = `window.a11y = (() => {
 			last = now;
 		}
 		if (!e || e === document.body || e === document.documentElement) return {body: true};
-		return {key: keyOf(e), what: path(e), obscured: obscured(e), visible: indicator(e, strict)};
+		return {key: keyOf(e), what: path(e), obscured: obscured(e), visible: indicator(e, strict), text: focusedText(e)};
 	};
 
 	// --- 1.4.11: form fields ---------------------------------------------------
