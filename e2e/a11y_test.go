@@ -62,6 +62,17 @@ var a11yPages = []a11yPage{
 		}
 		eval[bool](t, ctx, `(document.activeElement.blur(), scrollTo(0, 0), true)`)
 	}},
+	{name: "quiz result", path: "/staff/training/online-safety-annual/", api: true, setUp: func(t *testing.T, ctx context.Context) {
+		// Passed in practice (no personal link, so nothing is recorded): the
+		// result, the review of answers and the retry button.
+		q := exampleQuiz(t, "online-safety", false)
+		eval[bool](t, ctx, `(document.getElementById("quiz-start").click(), true)`)
+		answerAllByScript(t, ctx, q, len(q.Questions))
+		if !waitFor(ctx, `!!document.getElementById("quiz-result") && document.getElementById("quiz-result").getClientRects().length > 0`, 5*time.Second) {
+			t.Fatalf("quiz: after answering every question, no #quiz-result")
+		}
+		eval[bool](t, ctx, `(document.activeElement.blur(), scrollTo(0, 0), true)`)
+	}},
 	{name: "posters index", path: "/staff/posters/"},
 	{name: "report", path: "/api/report", api: true, setUp: func(t *testing.T, ctx context.Context) {
 		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#token"), api.admin+"\n")); err != nil {
