@@ -4,14 +4,16 @@ package e2e
 // decide on its own, on the pages that matter most:
 //
 //   - 1.4.10 Reflow: nothing scrolls sideways at 320 CSS px (a table may
-//     scroll in its own box);
+//     scroll in its own box, which the keyboard can reach: 2.1.1);
 //   - 1.4.12 Text spacing: with the spacing the criterion names, no text is
 //     clipped or spills out of a box of fixed size;
 //   - 2.4.7 Focus visible, 2.4.11 Focus not obscured and 1.4.11 Non-text
 //     contrast of the focus indicator: tabbing through each page, every
 //     focused element is at least partly in view and not under anything, and
 //     its focus changes an outline, a box-shadow, a border or a background
-//     in a colour of at least 3:1 against what is around it;
+//     in a colour of at least 3:1 against what is around it, not cut off by
+//     a box that hides its overflow; and (1.4.3) its text stays 4.5:1 on the
+//     background focus gives it. The same for the focus the quiz moves;
 //   - 1.4.11 for form fields: the border of a text field, check box or radio
 //     button is at least 3:1 against the background;
 //   - 2.5.8 Target size (minimum): every link and control is at least
@@ -54,6 +56,7 @@ var a11yPages = []a11yPage{
 		}
 		eval[bool](t, ctx, `(document.activeElement.blur(), scrollTo(0, 0), true)`)
 	}},
+	{name: "accessibility statement", path: "/accessibility/"},
 	{name: "quiz", path: "/staff/training/online-safety-annual/"},
 	{name: "quiz question", path: "/staff/training/online-safety-annual/", setUp: func(t *testing.T, ctx context.Context) {
 		eval[bool](t, ctx, `(document.getElementById("quiz-start").click(), true)`)
@@ -118,8 +121,8 @@ func forEachPage(t *testing.T, check func(t *testing.T, p a11yPage)) {
 	}
 }
 
-// list formats up to 12 findings, one a line.
-func list(items []string) string {
+// findings formats up to 12 findings, one a line.
+func findings(items []string) string {
 	more := ""
 	if len(items) > 12 {
 		more = fmt.Sprintf("\n    … and %d more", len(items)-12)
@@ -146,10 +149,10 @@ func TestA11yReflow320(t *testing.T) {
 		screenshot(t, ctx, "320px")
 		if r.Scroll > r.Inner {
 			t.Errorf("%s at 320 CSS px: the page is %d px wide and scrolls sideways, want at most %d; sticking out:%s",
-				p.path, r.Scroll, r.Inner, list(r.Wide))
+				p.path, r.Scroll, r.Inner, findings(r.Wide))
 		}
 		if len(r.Stuck) > 0 {
-			t.Errorf("%s at 320 CSS px: boxes that scroll sideways but not from the keyboard (WCAG 2.1.1):%s", p.path, list(r.Stuck))
+			t.Errorf("%s at 320 CSS px: boxes that scroll sideways but not from the keyboard (WCAG 2.1.1):%s", p.path, findings(r.Stuck))
 		}
 	})
 }
@@ -171,7 +174,7 @@ func TestA11yTextSpacing(t *testing.T) {
 				bad := eval[[]string](t, ctx, `a11y.textSpacing(`+jsString(textSpacingCSS)+`)`)
 				if len(bad) > 0 {
 					screenshot(t, ctx, "text-spacing")
-					t.Errorf("%s with WCAG 1.4.12 text spacing: text clipped or spilling out of its box:%s", p.path, list(bad))
+					t.Errorf("%s with WCAG 1.4.12 text spacing: text clipped or spilling out of its box:%s", p.path, findings(bad))
 				}
 			})
 		})
@@ -238,14 +241,14 @@ func TestA11yFocusVisibleAndNotObscured(t *testing.T) {
 					t.Fatalf("%s: Tab reached only %d elements; the test cannot work", p.path, stops)
 				}
 				if len(obscured) > 0 {
-					t.Errorf("%s: focused elements not visible (WCAG 2.4.11):%s", p.path, list(obscured))
+					t.Errorf("%s: focused elements not visible (WCAG 2.4.11):%s", p.path, findings(obscured))
 				}
 				if len(invisible) > 0 {
 					screenshot(t, ctx, "focus")
-					t.Errorf("%s: focused elements without a visible focus indicator of 3:1 (WCAG 2.4.7, 1.4.11):%s", p.path, list(invisible))
+					t.Errorf("%s: focused elements without a visible focus indicator of 3:1 (WCAG 2.4.7, 1.4.11):%s", p.path, findings(invisible))
 				}
 				if len(faint) > 0 {
-					t.Errorf("%s: text too faint on its focused background (WCAG 1.4.3):%s", p.path, list(faint))
+					t.Errorf("%s: text too faint on its focused background (WCAG 1.4.3):%s", p.path, findings(faint))
 				}
 			})
 		})
@@ -295,7 +298,7 @@ func TestA11yFormFieldContrast(t *testing.T) {
 		ctx := openA11y(t, p, 0, 0, nil)
 		bad := eval[[]string](t, ctx, `a11y.fieldContrast()`)
 		if len(bad) > 0 {
-			t.Errorf("%s: form fields whose edge is under 3:1 against the background (WCAG 1.4.11):%s", p.path, list(bad))
+			t.Errorf("%s: form fields whose edge is under 3:1 against the background (WCAG 1.4.11):%s", p.path, findings(bad))
 		}
 	})
 }
@@ -311,7 +314,7 @@ func TestA11yTargetSize(t *testing.T) {
 				ctx := openA11y(t, p, width, 800, nil)
 				bad := eval[[]string](t, ctx, `a11y.targetSize()`)
 				if len(bad) > 0 {
-					t.Errorf("%s: targets under 24×24 CSS px with another target too close (WCAG 2.5.8):%s", p.path, list(bad))
+					t.Errorf("%s: targets under 24×24 CSS px with another target too close (WCAG 2.5.8):%s", p.path, findings(bad))
 				}
 			})
 		})
@@ -336,7 +339,7 @@ func TestA11yReducedMotion(t *testing.T) {
 		}
 		bad := eval[[]string](t, ctx, `a11y.motion()`)
 		if len(bad) > 0 {
-			t.Errorf("%s with prefers-reduced-motion: reduce, still moving:%s", p.path, list(bad))
+			t.Errorf("%s with prefers-reduced-motion: reduce, still moving:%s", p.path, findings(bad))
 		}
 	})
 }
