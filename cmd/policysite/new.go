@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/policysite/policysite/internal/policy"
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -26,7 +28,7 @@ func cmdNew(args []string, stdout, stderr io.Writer) error {
 	}
 	slug := pos[1]
 	if !slugRE.MatchString(slug) {
-		if s := slugify(strings.TrimSuffix(strings.TrimSuffix(slug, ".md"), ".MD")); s != "" {
+		if s := policy.Slugify(strings.TrimSuffix(strings.TrimSuffix(slug, ".md"), ".MD")); s != "" {
 			return fmt.Errorf("%w: %q is not a usable name: use lower-case letters, digits and hyphens, without .md: write policysite new policy %s", errUsage, slug, s)
 		}
 		return fmt.Errorf("%w: %q is not a usable name: use lower-case letters, digits and hyphens, like anti-bullying", errUsage, slug)
@@ -154,20 +156,4 @@ func isSite(dir string) bool {
 		}
 	}
 	return false
-}
-
-// slugify suggests a usable name: "Anti Bullying" becomes anti-bullying.
-func slugify(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimSuffix(b.String(), "-")
 }

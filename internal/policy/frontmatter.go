@@ -272,7 +272,7 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 	} else if !slugRe.MatchString(p.Slug) {
 		probs = append(probs, warnf(p.File, 1,
 			"the file name gives the slug %q, which is awkward in web addresses and quiz references: rename the file using lower-case letters, digits and hyphens, e.g. %s.md",
-			p.Slug, urlize(p.Slug)))
+			p.Slug, Slugify(p.Slug)))
 	} else if ext := path.Ext(p.File); ext != ".md" && ext != ".markdown" && p.fileName() == p.Slug {
 		probs = append(probs, warnf(p.File, 1,
 			"the file name ends in %s: rename the file to %s.md, as links to it are written (%s.md)", ext, p.Slug, p.Slug))
@@ -684,8 +684,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// urlize makes a web-safe slug suggestion from a file name.
-func urlize(s string) string {
+// Slugify suggests a usable file name or slug for s: lower-case letters and
+// digits joined by hyphens ("Anti Bullying" becomes anti-bullying).
+func Slugify(s string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(s) {
