@@ -19,6 +19,7 @@ import (
 	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/policy"
 	"github.com/policysite/policysite/internal/poster"
+	"github.com/policysite/policysite/internal/textenc"
 )
 
 // Options for one build.
@@ -99,7 +100,7 @@ func Site(opt Options) (*Result, error) {
 		Minify:  !opt.NoMinify,
 		Log:     opt.Log,
 		Transform: func(path string, src []byte) []byte {
-			src, _ = markdown.ToUTF8(src) // check warns about it
+			src, _ = textenc.ToUTF8(src) // check warns about it
 			fm, body := markdown.SplitFrontMatter(src)
 			out, _ := markdown.Normalize(body)
 			return append(fm[:len(fm):len(fm)], out...)

@@ -7,7 +7,7 @@
 package policy
 
 import (
-	pmd "github.com/policysite/policysite/internal/markdown"
+	"github.com/policysite/policysite/internal/textenc"
 	"os"
 	"path/filepath"
 	"strings"
@@ -229,7 +229,7 @@ func (ps *Parser) parse(display, slug string, src []byte, isPolicy bool) (*Polic
 	p := &Policy{Slug: slug, File: display, FieldLines: map[string]int{}}
 	var probs []Problem
 	// The site is built from the same repaired text (internal/build).
-	src, line := pmd.ToUTF8(src)
+	src, line := textenc.ToUTF8(src)
 	if line > 0 {
 		probs = append(probs, warnf(display, line, "the file is not saved as UTF-8: from this line it has characters (curly quotes, dashes, £ …) in Windows' \"ANSI\" encoding, as Notepad and older versions of Word save them. The website shows them correctly, but other programs may not: save the file as UTF-8 (in Notepad: File › Save as, Encoding: UTF-8)"))
 	}

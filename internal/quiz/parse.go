@@ -1,7 +1,6 @@
 package quiz
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/policysite/policysite/internal/textenc"
 )
 
 var (
@@ -35,7 +36,7 @@ func Parse(file string, data []byte) (*Quiz, []Problem) {
 		// TOML must be UTF-8; Notepad's "ANSI" (Windows-1252) curly quotes
 		// and dashes are not, and the TOML reader's own message does not
 		// say what to do.
-		line := 1 + bytes.Count(data[:invalidAt(data)], []byte("\n"))
+		_, line := textenc.ToUTF8(data)
 		return nil, []Problem{{File: file, Line: line, Message: "this line has a character (a curly quote, a dash, £ …) that is not UTF-8: the file was saved in Windows' \"ANSI\" encoding, as Notepad and older versions of Word do. Save it as UTF-8 (in Notepad: File › Save as, Encoding: UTF-8)"}}
 	}
 	var probe map[string]any
@@ -339,16 +340,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// invalidAt is the offset of the first byte of data that is not valid UTF-8.
-func invalidAt(data []byte) int {
-	for i := 0; i < len(data); {
-		r, n := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return i
-		}
-		i += n
-	}
-	return len(data)
 }

@@ -11,8 +11,8 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/quiz"
+	"github.com/policysite/policysite/internal/textenc"
 )
 
 // Problem is a finding with a file and line, printed as "file:line: message".
@@ -70,7 +70,7 @@ func ParseRoster(file string, data []byte) (*Roster, []Problem) {
 	// Excel's plain "CSV (Comma delimited)" is Windows-1252 on a British
 	// PC: without this, Zoë or Brûlé would be stored, and printed on
 	// certificates, as "Zo�" and "Br�l�".
-	data, _ = markdown.ToUTF8(data)
+	data, _ = textenc.ToUTF8(data)
 
 	cr := csv.NewReader(bytes.NewReader(data))
 	// Excel saves "CSV" with semicolons where the decimal separator is a

@@ -1,4 +1,7 @@
-package markdown
+// Package textenc reads text files the way a school's Windows PC saves them:
+// UTF-8, or Windows-1252 ("ANSI") from Notepad, Word and Excel. Policies,
+// posters and the staff roster go through it.
+package textenc
 
 import (
 	"bytes"
