@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -22,7 +23,7 @@ func checkOwners(s *Site) []Finding {
 	roles := s.School.Roles()
 	var out []Finding
 	for _, p := range s.Policies {
-		if p.Owner == "" || contains(roles, strings.ToLower(p.Owner)) {
+		if p.Owner == "" || slices.Contains(roles, strings.ToLower(p.Owner)) {
 			continue
 		}
 		hint := ""
@@ -195,15 +196,6 @@ func checkPastedMarkdown(s *Site) []Finding {
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Files in content/policies that are not Markdown are not policies: Hugo
 // publishes them as they are (a .txt at /policies/NAME.txt) and the policy
 // the author meant is missing from the site.
@@ -224,7 +216,7 @@ func checkStrayFiles(s *Site) []Finding {
 		}
 		file := "content/policies/" + name
 		slug := policy.AnchorID(strings.TrimSuffix(name, filepath.Ext(name)))
-		if contains(wordProcessorFiles, ext) {
+		if slices.Contains(wordProcessorFiles, ext) {
 			out = append(out, errorf(file, 0,
 				"this %s file is not read as a policy (only .md files are), and the website would publish it as it is, at /policies/%s: if it is a policy, save it as plain text named %s.md with the policy fields at the top (`policysite new policy %s` makes such a file to paste the text into); if not, move it out of content/policies",
 				ext, name, slug, slug))

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,14 +24,14 @@ func checkShortcodeNames(s *Site) []Finding {
 	known := s.shortcodeNames()
 	var ours []string // the ones a policy is likely to mean
 	for _, n := range known {
-		if !contains(hugoShortcodes, n) {
+		if !slices.Contains(hugoShortcodes, n) {
 			ours = append(ours, n)
 		}
 	}
 	var out []Finding
 	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {
 		for _, sc := range p.Shortcodes {
-			if sc.Name == "" || contains(known, sc.Name) {
+			if sc.Name == "" || slices.Contains(known, sc.Name) {
 				continue
 			}
 			hint := ""

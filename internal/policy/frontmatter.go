@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -233,9 +234,9 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 				"audience is empty: list who the policy is for, any of %s, e.g. %s", strings.Join(Audiences, ", "), p.example("audience")))
 		}
 		for _, a := range p.Audience {
-			if !contains(Audiences, a) {
+			if !slices.Contains(Audiences, a) {
 				hint := ""
-				if contains(Audiences, strings.ToLower(strings.TrimSpace(a))) {
+				if slices.Contains(Audiences, strings.ToLower(strings.TrimSpace(a))) {
 					hint = fmt.Sprintf(" (write it in lower case: %s)", strings.ToLower(strings.TrimSpace(a)))
 				} else if s := closest(a, Audiences); s != "" {
 					hint = fmt.Sprintf(" (did you mean %s?)", s)
@@ -289,7 +290,7 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 	// such as "reveiw" silently leaves the real field missing or stale.
 	var unknown []string
 	for k := range fields {
-		if !contains(requiredFields, k) && !contains(hugoKeys, k) {
+		if !slices.Contains(requiredFields, k) && !slices.Contains(hugoKeys, k) {
 			unknown = append(unknown, k)
 		}
 	}
@@ -418,7 +419,7 @@ func (p *Policy) yamlLineProblem(fm *frontMatter) (Problem, bool) {
 		}
 		word, rest, _ := strings.Cut(t, " ")
 		k := strings.ToLower(word)
-		if contains(requiredFields, k) || contains(hugoKeys, k) {
+		if slices.Contains(requiredFields, k) || slices.Contains(hugoKeys, k) {
 			return errorf(p.File, line,
 				"the line %q has no colon after the field name: write %s: %s", t, word, strings.TrimSpace(rest)), true
 		}
@@ -673,15 +674,6 @@ func wordDate(s string) (t time.Time, whole, ok bool) {
 		return t, false, ok
 	}
 	return time.Time{}, false, false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Slugify suggests a usable file name or slug for s: lower-case letters and

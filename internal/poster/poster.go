@@ -120,7 +120,7 @@ var rtlLanguages = []string{"ar", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug
 // RTL reports whether the poster's language is written right to left.
 func (p *Poster) RTL() bool {
 	primary, _, _ := strings.Cut(p.Language, "-")
-	return contains(rtlLanguages, primary)
+	return slices.Contains(rtlLanguages, primary)
 }
 
 // Site is what posters are checked against: the site folder, the icons it
@@ -276,7 +276,7 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 
 	if v, ok := str("key_stage"); !ok || v == "" {
 		probs = append(probs, errorf(p.File, line("key_stage"), "the poster has no key_stage: add %s; it is one of %s and sets the type size and the reading level", example("key_stage"), strings.Join(KeyStages, ", ")))
-	} else if ks := strings.ToUpper(strings.Join(strings.Fields(v), "")); contains(KeyStages, ks) || ks == "EYFS+KS1" {
+	} else if ks := strings.ToUpper(strings.Join(strings.Fields(v), "")); slices.Contains(KeyStages, ks) || ks == "EYFS+KS1" {
 		p.KeyStage = strings.Replace(ks, "+", "/", 1)
 	} else {
 		probs = append(probs, errorf(p.File, line("key_stage"), "key_stage %q is not one the posters know: use one of %s", v, strings.Join(KeyStages, ", ")))
@@ -323,7 +323,7 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 	p.Translates = ref("translates")
 
 	for k := range fm {
-		if contains(posterFM, k) || contains(hugoKeys, k) {
+		if slices.Contains(posterFM, k) || slices.Contains(hugoKeys, k) {
 			continue
 		}
 		hint := ""
@@ -364,7 +364,7 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 
 // checkIcon reports an icon name the site has no picture for.
 func (s *Site) checkIcon(r Rule) []Problem {
-	if contains(s.Icons, r.Icon) {
+	if slices.Contains(s.Icons, r.Icon) {
 		return nil
 	}
 	hint := ""
@@ -642,15 +642,6 @@ func warnf(file string, line int, format string, args ...any) Problem {
 	return Problem{File: file, Line: line, Severity: policy.Warning, Message: fmt.Sprintf(format, args...)}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Advice returns the warnings about a poster that do not stop the build:
 // rules too long for the key stage, and a translation whose original rules
 // have changed since.
@@ -670,7 +661,7 @@ func (s *Site) Advice(p *Poster) []Problem {
 				n, p.KeyStage, max, used))
 		}
 	}
-	unknown := slices.ContainsFunc(p.Rules, func(r Rule) bool { return !contains(s.Icons, r.Icon) })
+	unknown := slices.ContainsFunc(p.Rules, func(r Rule) bool { return !slices.Contains(s.Icons, r.Icon) })
 	if t := p.Translates; t != nil && !unknown { // a misspelt icon is an error of its own
 		orig, probs := s.rulesAt(p.File, t)
 		if len(probs) == 0 && len(orig) > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -180,7 +181,7 @@ func (w *walker) topKey(name string, line int, v *unstable.Node) {
 		w.add(line, "write each question as its own [[questions]] table, not as a questions = [...] list")
 		return
 	default:
-		if contains(questionKeys, name) {
+		if slices.Contains(questionKeys, name) {
 			w.add(line, fmt.Sprintf("%q belongs to a question: put it after a [[questions]] line", name))
 		} else {
 			w.add(line, fmt.Sprintf("unknown key %q: the keys allowed at the top of a quiz file are %s", name, strings.Join(topKeys, ", ")))
@@ -247,7 +248,7 @@ func (w *walker) questionKey(qu *Question, name string, line int, v *unstable.No
 			qu.Answer = []int{clampInt(n)}
 		}
 	default:
-		if contains(topKeys, name) {
+		if slices.Contains(topKeys, name) {
 			w.add(line, fmt.Sprintf("%q is a quiz setting, but here it falls inside question %d: move it above the first [[questions]] line", name, w.question+1))
 		} else {
 			w.add(line, fmt.Sprintf("unknown key %q in question %d: the keys allowed in a question are %s", name, w.question+1, strings.Join(questionKeys, ", ")))
@@ -331,13 +332,4 @@ func clampInt(n int64) int {
 		return math.MinInt32
 	}
 	return int(n)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
