@@ -138,10 +138,8 @@ func Open(path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
+// open opens the database once Open holds its lock.
 func open(path string, opt Options) (*Store, error) {
-	if opt.Certificates == nil {
-		return nil, fmt.Errorf("open %s: no certificate codec given", path)
-	}
 	if opt.MaxBatch <= 0 {
 		opt.MaxBatch = 512
 	}
