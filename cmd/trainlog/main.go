@@ -190,8 +190,8 @@ func serve(args []string, stdout, stderr io.Writer, getenv func(string) string) 
 		return usageError{fmt.Errorf("--addr %q is not HOST:PORT: write it as 127.0.0.1:8090 (this machine only) or :8090 (every address)", *addr)}
 	}
 	if *origin != "" {
-		if u, err := url.Parse(*origin); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return usageError{fmt.Errorf("--allow-origin %q is not a web address: write the site's address with https://, such as https://policies.school.example", *origin)}
+		if err := webAddress("--allow-origin", *origin); err != nil {
+			return err
 		}
 	}
 	if *grace < 0 {
@@ -298,8 +298,8 @@ func invite(args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Errorf("unexpected %q: invite takes only flags", fs.Arg(0))}
 	}
 	// Links without https:// are not clickable in most e-mail programs.
-	if u, err := url.Parse(*base); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return usageError{fmt.Errorf("--base-url %q is not a web address: write the site's address with https://, such as https://policies.school.example", *base)}
+	if err := webAddress("--base-url", *base); err != nil {
+		return err
 	}
 	roster, signer, err := rosterAndSigner(f, stderr)
 	if err != nil {
@@ -422,5 +422,14 @@ func (l *logWriter) flush() {
 func (l *logWriter) Close() error {
 	close(l.stop)
 	<-l.done
+	return nil
+}
+
+// webAddress refuses a site address a browser or an e-mail program would not
+// take as one (no http:// or https://, no host).
+func webAddress(flag, v string) error {
+	if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return usageError{fmt.Errorf("%s %q is not a web address: write the site's address with https://, such as https://policies.school.example", flag, v)}
+	}
 	return nil
 }
