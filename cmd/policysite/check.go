@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/policysite/policysite/internal/lint"
+	"github.com/policysite/policysite/internal/school"
 )
 
 // errFindings is returned when check found errors: they are already
@@ -28,7 +29,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	for _, f := range findings {
 		fmt.Fprintln(stdout, f.String())
 	}
-	errs := lint.Errors(findings)
+	errs := school.Errors(findings)
 	warns := len(findings) - errs
 	switch {
 	case errs > 0:

@@ -19,6 +19,7 @@ import (
 	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/policy"
 	"github.com/policysite/policysite/internal/poster"
+	"github.com/policysite/policysite/internal/school"
 	"github.com/policysite/policysite/internal/textenc"
 )
 
@@ -63,10 +64,10 @@ func Site(opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n := lint.Errors(findings); n > 0 {
+	if n := school.Errors(findings); n > 0 {
 		var b strings.Builder
 		for _, f := range findings {
-			if f.Severity == lint.Error {
+			if f.Severity == school.Error {
 				b.WriteString(f.String() + "\n")
 			}
 		}
@@ -114,7 +115,7 @@ func Site(opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n := len(findings) - lint.Errors(findings); n > 0 {
+	if n := len(findings) - school.Errors(findings); n > 0 {
 		what := "1 warning"
 		if n > 1 {
 			what = fmt.Sprintf("%d warnings", n)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/policysite/policysite"
 	"github.com/policysite/policysite/internal/policy"
+	"github.com/policysite/policysite/internal/school"
 )
 
 // vagueLinkTexts say nothing about where a link goes; screen-reader users
@@ -27,8 +28,8 @@ var vagueLinkTexts = map[string]bool{
 // render-link hook: "other.md" is relative to the page's folder (and, failing
 // that, to its section), "../other/" is an ordinary relative web address,
 // and "/policies/other/" is absolute.
-func checkLinks(s *Site) []Finding {
-	var out []Finding
+func checkLinks(s *Site) []school.Finding {
+	var out []school.Finding
 	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {
 		for _, l := range p.Links {
 			if f, bad := s.linkProblem(p, l); bad {
@@ -36,7 +37,7 @@ func checkLinks(s *Site) []Finding {
 			}
 			text := strings.ToLower(strings.Trim(strings.TrimSpace(l.Text), ".:!…"))
 			if vagueLinkTexts[text] {
-				out = append(out, warnf(p.File, l.Line,
+				out = append(out, school.Warnf(p.File, l.Line,
 					"the link text %q does not say where the link goes, and people using screen readers often hear links out of context: describe the destination instead, e.g. [the Staff Acceptable Use Policy](staff-acceptable-use.md)",
 					l.Text))
 			}
@@ -45,20 +46,20 @@ func checkLinks(s *Site) []Finding {
 	return out
 }
 
-func (s *Site) linkProblem(p *policy.Policy, l policy.Link) (Finding, bool) {
+func (s *Site) linkProblem(p *policy.Policy, l policy.Link) (school.Finding, bool) {
 	dest := strings.TrimSpace(l.Dest)
 	if l.Dynamic {
-		return Finding{}, false
+		return school.Finding{}, false
 	}
 	if dest == "" {
-		return errorf(p.File, l.Line, "the link %q has no address: put the address in the brackets, e.g. [%s](other-policy.md)", l.Text, l.Text), true
+		return school.Errorf(p.File, l.Line, "the link %q has no address: put the address in the brackets, e.g. [%s](other-policy.md)", l.Text, l.Text), true
 	}
 	u, err := url.Parse(dest)
 	if err != nil {
-		return errorf(p.File, l.Line, "the link address %q cannot be read (%v): check for spaces or stray characters; write other-policy.md, other-policy.md#section or https://…", dest, err), true
+		return school.Errorf(p.File, l.Line, "the link address %q cannot be read (%v): check for spaces or stray characters; write other-policy.md, other-policy.md#section or https://…", dest, err), true
 	}
 	if u.Scheme != "" || strings.HasPrefix(dest, "//") {
-		return Finding{}, false // another site, email or phone: not ours to check
+		return school.Finding{}, false // another site, email or phone: not ours to check
 	}
 	target := p
 	if u.Path != "" {
@@ -66,18 +67,18 @@ func (s *Site) linkProblem(p *policy.Policy, l policy.Link) (Finding, bool) {
 		var msg string
 		target, found, msg = s.resolve(p, u.Path)
 		if !found {
-			return errorf(p.File, l.Line, "the link to %q goes nowhere: %s", dest, msg), true
+			return school.Errorf(p.File, l.Line, "the link to %q goes nowhere: %s", dest, msg), true
 		}
 	}
 	anchor := u.Fragment
 	if target == nil {
-		return Finding{}, false
+		return school.Finding{}, false
 	}
 	if anchor == "" || strings.HasPrefix(anchor, "fn:") || strings.HasPrefix(anchor, "fnref:") || s.hasAnchor(target, anchor) {
 		if target.Draft && !p.Draft {
-			return warnf(p.File, l.Line, "the link to %q leads to %s, which is a draft (draft: true), so it is not published and the link will not work on the website: publish it or remove the link", dest, target.File), true
+			return school.Warnf(p.File, l.Line, "the link to %q leads to %s, which is a draft (draft: true), so it is not published and the link will not work on the website: publish it or remove the link", dest, target.File), true
 		}
-		return Finding{}, false
+		return school.Finding{}, false
 	}
 	where := target.File
 	if target == p {
@@ -96,7 +97,7 @@ func (s *Site) linkProblem(p *policy.Policy, l policy.Link) (Finding, bool) {
 	if len(ids) > 0 {
 		list = "its headings are #" + strings.Join(headingIDs(target, 15), ", #")
 	}
-	return errorf(p.File, l.Line,
+	return school.Errorf(p.File, l.Line,
 		"the link to %q points to a heading #%s that %s does not have.%s A heading's id is its text in lower case with spaces as hyphens and punctuation left out; %s. You can also give the heading a fixed id: ## Heading {#%s}",
 		dest, anchor, where, hint, list, anchor), true
 }
@@ -225,15 +226,15 @@ func (s *Site) pageURL(p *policy.Policy) string {
 // shows, and so that opening the page asks nothing of another website (which
 // would learn who read it: the site promises parents no third-party
 // requests); and it needs a description for people who cannot see it.
-func checkImages(s *Site) []Finding {
-	var out []Finding
+func checkImages(s *Site) []school.Finding {
+	var out []school.Finding
 	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {
 		for _, im := range p.Images {
 			if f, bad := s.imageProblem(p, im); bad {
 				out = append(out, f)
 			}
 			if strings.TrimSpace(im.Text) == "" {
-				out = append(out, warnf(p.File, im.Line,
+				out = append(out, school.Warnf(p.File, im.Line,
 					"the picture %q has no description, so people using screen readers do not know what it shows: write one in the square brackets, e.g. ![The school's reporting flowchart](%s)",
 					im.Dest, im.Dest))
 			}
@@ -242,35 +243,35 @@ func checkImages(s *Site) []Finding {
 	return out
 }
 
-func (s *Site) imageProblem(p *policy.Policy, im policy.Link) (Finding, bool) {
+func (s *Site) imageProblem(p *policy.Policy, im policy.Link) (school.Finding, bool) {
 	dest := strings.TrimSpace(im.Dest)
 	if im.Dynamic {
-		return Finding{}, false
+		return school.Finding{}, false
 	}
 	if dest == "" {
-		return errorf(p.File, im.Line, "the picture %q has no address: put the file in static/images/ and write ![%s](/images/FILE.png)", im.Text, im.Text), true
+		return school.Errorf(p.File, im.Line, "the picture %q has no address: put the file in static/images/ and write ![%s](/images/FILE.png)", im.Text, im.Text), true
 	}
 	u, err := url.Parse(dest)
 	if err != nil {
-		return errorf(p.File, im.Line, "the picture address %q cannot be read (%v): check for spaces or stray characters; put the file in static/images/ and write /images/FILE.png", dest, err), true
+		return school.Errorf(p.File, im.Line, "the picture address %q cannot be read (%v): check for spaces or stray characters; put the file in static/images/ and write /images/FILE.png", dest, err), true
 	}
 	if u.Scheme != "" || strings.HasPrefix(dest, "//") {
 		if u.Scheme == "data" {
-			return Finding{}, false
+			return school.Finding{}, false
 		}
-		return errorf(p.File, im.Line, "the picture %q is on another website, so every reader's browser would fetch it from there (telling that site who read the page) and show nothing if it moves: save the file in static/images/ and write /images/%s", dest, path.Base(u.Path)), true
+		return school.Errorf(p.File, im.Line, "the picture %q is on another website, so every reader's browser would fetch it from there (telling that site who read the page) and show nothing if it moves: save the file in static/images/ and write /images/%s", dest, path.Base(u.Path)), true
 	}
 	if strings.HasPrefix(u.Path, "/") {
 		if !s.staticFile(path.Clean(u.Path)) {
-			return errorf(p.File, im.Line, "the picture %q is missing: there is no file static%s in the site (nor in the built-in theme): put the file at static%s, or correct the address", dest, path.Clean(u.Path), path.Clean(u.Path)), true
+			return school.Errorf(p.File, im.Line, "the picture %q is missing: there is no file static%s in the site (nor in the built-in theme): put the file at static%s, or correct the address", dest, path.Clean(u.Path), path.Clean(u.Path)), true
 		}
-		return Finding{}, false
+		return school.Finding{}, false
 	}
 	// A relative address is a file beside the page (a page bundle:
 	// content/policies/SLUG/index.md with its pictures in the same folder).
 	rel := path.Join(path.Dir(p.File), u.Path)
 	if st, err := os.Stat(filepath.Join(s.Dir, filepath.FromSlash(rel))); err == nil && !st.IsDir() {
-		return Finding{}, false
+		return school.Finding{}, false
 	}
-	return errorf(p.File, im.Line, "the picture %q is missing: there is no file %s: put pictures in static/images/ and write /images/%s", dest, rel, path.Base(u.Path)), true
+	return school.Errorf(p.File, im.Line, "the picture %q is missing: there is no file %s: put pictures in static/images/ and write /images/%s", dest, rel, path.Base(u.Path)), true
 }

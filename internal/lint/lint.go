@@ -11,12 +11,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/policy"
+	"github.com/policysite/policysite/internal/school"
 )
 
 // Options tune a check.
@@ -29,15 +29,6 @@ type Options struct {
 	// as due soon; 0 means params.review_warning_days from the config, or 60.
 	WarnDays int
 }
-
-// Finding is one reported problem; File is relative to the site folder.
-type Finding = policy.Problem
-
-// Severities, re-exported so callers need not import policy.
-const (
-	Error   = policy.Error
-	Warning = policy.Warning
-)
 
 // Site is a loaded site, shared by the checks.
 type Site struct {
@@ -87,8 +78,8 @@ func (s *Site) hasAnchor(p *policy.Policy, anchor string) bool {
 //
 // This list is the extension point: to add checks (the poster rules, such as
 // an unknown icon or a reading level too high for pupils), write a
-// func(*Site) []Finding in a new file of this package and append it here.
-var siteChecks = []func(*Site) []Finding{
+// func(*Site) []school.Finding in a new file of this package and append it here.
+var siteChecks = []func(*Site) []school.Finding{
 	checkOwners,
 	checkTitles,
 	checkStrayFiles,
@@ -109,8 +100,8 @@ var siteChecks = []func(*Site) []Finding{
 
 // Check reads the site in siteDir and returns its findings sorted by file
 // and line. The error is only for a site that cannot be read at all (no such
-// folder); everything wrong inside it is a Finding.
-func Check(siteDir string, opt Options) ([]Finding, error) {
+// folder); everything wrong inside it is a school.Finding.
+func Check(siteDir string, opt Options) ([]school.Finding, error) {
 	site, findings, err := Load(siteDir, opt)
 	if err != nil {
 		return nil, err
@@ -118,12 +109,12 @@ func Check(siteDir string, opt Options) ([]Finding, error) {
 	for _, c := range siteChecks {
 		findings = append(findings, c(site)...)
 	}
-	return sortFindings(findings), nil
+	return school.Sort(findings), nil
 }
 
 // Load reads the config and every content page of the site, reporting what
 // cannot be read or is malformed on its own.
-func Load(siteDir string, opt Options) (*Site, []Finding, error) {
+func Load(siteDir string, opt Options) (*Site, []school.Finding, error) {
 	st, err := os.Stat(siteDir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -155,14 +146,14 @@ func Load(siteDir string, opt Options) (*Site, []Finding, error) {
 
 	polDir := filepath.Join(siteDir, "content", "policies")
 	if st, err := os.Stat(polDir); err != nil || !st.IsDir() {
-		findings = append(findings, policy.Problem{File: "content/policies", Severity: Error,
+		findings = append(findings, school.Finding{File: "content/policies", Severity: school.Error,
 			Message: "there is no content/policies folder: policies go there, one Markdown file each; create one with `policysite new policy SLUG`"})
 	} else {
 		pols, probs := parser.LoadDir(polDir)
 		site.Policies = pols
 		findings = append(findings, probs...)
 		if len(pols) == 0 {
-			findings = append(findings, policy.Problem{File: "content/policies", Severity: Warning,
+			findings = append(findings, school.Finding{File: "content/policies", Severity: school.Warning,
 				Message: "there are no policies yet: add one with `policysite new policy SLUG`"})
 		}
 	}
@@ -210,7 +201,7 @@ func (s *Site) index() {
 }
 
 // loadPages reads content/**/*.md outside content/policies.
-func loadPages(parser *policy.Parser, siteDir, polDir string) ([]*policy.Policy, []Finding, error) {
+func loadPages(parser *policy.Parser, siteDir, polDir string) ([]*policy.Policy, []school.Finding, error) {
 	content := filepath.Join(siteDir, "content")
 	var paths []string
 	err := filepath.WalkDir(content, func(path string, d fs.DirEntry, err error) error {
@@ -239,7 +230,7 @@ func loadPages(parser *policy.Parser, siteDir, polDir string) ([]*policy.Policy,
 		paths = append(paths, filepath.Join(polDir, "_index.md"))
 	}
 	var pages []*policy.Policy
-	var findings []Finding
+	var findings []school.Finding
 	for _, path := range paths {
 		p, probs := parser.ParsePage(path)
 		findings = append(findings, probs...)
@@ -248,51 +239,6 @@ func loadPages(parser *policy.Parser, siteDir, polDir string) ([]*policy.Policy,
 		}
 	}
 	return pages, findings, nil
-}
-
-// sortFindings orders by file, then line, errors before warnings, and drops
-// exact repeats (the same placeholder twice on one line is one fix).
-func sortFindings(fs []Finding) []Finding {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Severity != b.Severity {
-			return a.Severity < b.Severity
-		}
-		return a.Message < b.Message
-	})
-	out := fs[:0]
-	for i, f := range fs {
-		if i > 0 && f == fs[i-1] {
-			continue
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-// Errors counts the findings that are errors.
-func Errors(fs []Finding) int {
-	n := 0
-	for _, f := range fs {
-		if f.Severity == Error {
-			n++
-		}
-	}
-	return n
-}
-
-func errorf(file string, line int, format string, args ...any) Finding {
-	return Finding{File: file, Line: line, Severity: Error, Message: fmt.Sprintf(format, args...)}
-}
-
-func warnf(file string, line int, format string, args ...any) Finding {
-	return Finding{File: file, Line: line, Severity: Warning, Message: fmt.Sprintf(format, args...)}
 }
 
 // rel makes a path from another package (such as internal/quiz, which

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/policysite/policysite/internal/poster"
+	"github.com/policysite/policysite/internal/school"
 )
 
 // The poster checks join the list in lint.go from here, so that file needs
@@ -15,7 +16,7 @@ func init() { siteChecks = append(siteChecks, checkPosters) }
 // icons), its rules are short enough for its key stage, and a translation
 // still matches the rules it translates. The poster package does the work,
 // and the build runs the same checks on the posters it publishes.
-func checkPosters(s *Site) []Finding {
+func checkPosters(s *Site) []school.Finding {
 	site, findings := poster.NewSite(s.Dir)
 	posters, probs := site.Load()
 	findings = append(findings, probs...)

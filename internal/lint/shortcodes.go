@@ -11,6 +11,7 @@ import (
 
 	"github.com/policysite/policysite"
 	"github.com/policysite/policysite/internal/policy"
+	"github.com/policysite/policysite/internal/school"
 )
 
 // hugoShortcodes are the shortcodes Hugo v0.165 has built in.
@@ -20,7 +21,7 @@ var hugoShortcodes = []string{
 
 // checkShortcodeNames: a shortcode Hugo has no template for stops the build
 // with "template for shortcode … not found"; say which ones there are.
-func checkShortcodeNames(s *Site) []Finding {
+func checkShortcodeNames(s *Site) []school.Finding {
 	known := s.shortcodeNames()
 	var ours []string // the ones a policy is likely to mean
 	for _, n := range known {
@@ -28,7 +29,7 @@ func checkShortcodeNames(s *Site) []Finding {
 			ours = append(ours, n)
 		}
 	}
-	var out []Finding
+	var out []school.Finding
 	for _, p := range append(append([]*policy.Policy{}, s.Policies...), s.Pages...) {
 		for _, sc := range p.Shortcodes {
 			if sc.Name == "" || slices.Contains(known, sc.Name) {
@@ -38,7 +39,7 @@ func checkShortcodeNames(s *Site) []Finding {
 			if m := policy.Suggest(strings.ToLower(sc.Name), known, 3); len(m) > 0 {
 				hint = fmt.Sprintf("did you mean %s? ", strings.Join(m, " or "))
 			}
-			out = append(out, errorf(p.File, sc.Line,
+			out = append(out, school.Errorf(p.File, sc.Line,
 				"%s uses a shortcode called %q, which does not exist: %sthe shortcodes for policies are %s, e.g. {{< school \"dsl.name\" >}} or {{< icon \"padlock\" >}}",
 				sc.Raw, sc.Name, hint, strings.Join(ours, ", ")))
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/policysite/policysite/internal/school"
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
@@ -59,7 +60,7 @@ func hugoPlaceholder(ordinal int) string {
 	return "HAHAHUGOSHORTCODE0s" + strconv.Itoa(ordinal) + "HBHB"
 }
 
-func expand(body []byte, bodyLine int, tags []scTag, school SchoolValues) *expanded {
+func expand(body []byte, bodyLine int, tags []scTag, vals SchoolValues) *expanded {
 	e := &expanded{bodyLine: bodyLine, lineStarts: []int{0}, raw: map[string]string{}}
 	for i, c := range body {
 		if c == '\n' {
@@ -87,8 +88,8 @@ func expand(body []byte, bodyLine int, tags []scTag, school SchoolValues) *expan
 			// The page path is what a link check needs; Hugo turns it into
 			// the page's address, and fails the build if there is none.
 			add(t.start, segValue, []byte(t.Args[0]))
-		case t.Markdown && t.Name == "school" && school != nil:
-			if v, ok := school.ShortcodeOutput(schoolKey(t.Shortcode)); ok {
+		case t.Markdown && t.Name == "school" && vals != nil:
+			if v, ok := vals.ShortcodeOutput(schoolKey(t.Shortcode)); ok {
 				add(t.start, segValue, []byte(v))
 			} else {
 				add(t.start, segUnknown, nil)
@@ -159,10 +160,10 @@ func (e *expanded) holds(kind segKind, start, end int) bool {
 
 type span struct{ start, end int }
 
-func (p *Policy) analyseBody(body []byte, school SchoolValues) []Problem {
-	var probs []Problem
+func (p *Policy) analyseBody(body []byte, vals SchoolValues) []school.Finding {
+	var probs []school.Finding
 	tags, errs := scanShortcodes(body)
-	e := expand(body, p.BodyLine, tags, school)
+	e := expand(body, p.BodyLine, tags, vals)
 	for _, t := range tags {
 		if t.escaped {
 			continue
@@ -172,7 +173,7 @@ func (p *Policy) analyseBody(body []byte, school SchoolValues) []Problem {
 		p.Shortcodes = append(p.Shortcodes, sc)
 	}
 	for _, se := range errs {
-		probs = append(probs, errorf(p.File, e.bodyLine+lineIndex(e.lineStarts, se.offset), "%s", se.msg))
+		probs = append(probs, school.Errorf(p.File, e.bodyLine+lineIndex(e.lineStarts, se.offset), "%s", se.msg))
 	}
 
 	doc := markdown.Parser().Parse(text.NewReader(e.md))
@@ -274,7 +275,7 @@ func (p *Policy) analyseBody(body []byte, school SchoolValues) []Problem {
 			}
 			why = "link to the policy by its file name without capitals or spaces"
 		}
-		probs = append(probs, errorf(p.File, e.line(m[0]),
+		probs = append(probs, school.Errorf(p.File, e.line(m[0]),
 			"[%s](%s) is shown as it is, not as a link, because a link's address cannot contain spaces: %s, [%s](%s)",
 			e.restore(text), e.restore(dest), why, e.restore(text), e.restore(fix)))
 		labels = append(labels, span{m[2], m[3]}) // not also a "[placeholder]"
@@ -347,7 +348,7 @@ func (p *Policy) checkTags(e *expanded, off int, b []byte) bool {
 // looseTable finds a table the reader would see as lines of text: rows of
 // | cells | whose second line is not a separator with one --- per column,
 // or a table pasted from Word with tabs between the cells.
-func (p *Policy) looseTable(e *expanded, n *ast.Paragraph) (Problem, bool) {
+func (p *Policy) looseTable(e *expanded, n *ast.Paragraph) (school.Finding, bool) {
 	lines := n.Lines()
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
@@ -355,18 +356,18 @@ func (p *Policy) looseTable(e *expanded, n *ast.Paragraph) (Problem, bool) {
 		if strings.HasPrefix(l, "|") && strings.Count(l, "|") >= 3 {
 			cells := strings.Split(strings.Trim(l, "|"), "|")
 			sep := strings.TrimSpace(strings.Repeat("| --- ", len(cells)) + "|")
-			return warnf(p.File, e.line(seg.Start),
+			return school.Warnf(p.File, e.line(seg.Start),
 				"this looks like a table, but the website shows it as lines of text: a table's second line must have one --- per column, and this row has %d columns: put %s under it (and give every row %d cells)",
 				len(cells), sep, len(cells)), true
 		}
 		if cells := strings.Split(l, "\t"); len(cells) >= 3 {
 			row := "| " + strings.Join(cells, " | ") + " |"
 			sep := strings.TrimSpace(strings.Repeat("| --- ", len(cells)) + "|")
-			return warnf(p.File, e.line(seg.Start),
+			return school.Warnf(p.File, e.line(seg.Start),
 				"this looks like a table pasted with tabs between the cells, which the website shows as one line of text: write it as a Markdown table, %s then %s, then a line per row", row, sep), true
 		}
 	}
-	return Problem{}, false
+	return school.Finding{}, false
 }
 
 // spacedLinkRe is [text](address with spaces), which Markdown does not read

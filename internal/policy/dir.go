@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/policysite/policysite/internal/school"
 )
 
 // LoadDir reads every policy under dir (content/policies): X.md files and
@@ -17,16 +19,16 @@ import (
 // then file. Besides each file's own problems it reports slugs used by two
 // files and related slugs that name no policy. A dir that cannot be read is
 // one problem, not a panic.
-func (ps *Parser) LoadDir(dir string) ([]*Policy, []Problem) {
+func (ps *Parser) LoadDir(dir string) ([]*Policy, []school.Finding) {
 	paths, err := policyFiles(dir)
 	if err != nil {
-		return nil, []Problem{errorf(ps.display(dir), 0, "cannot read the policies folder: %v", err)}
+		return nil, []school.Finding{school.Errorf(ps.display(dir), 0, "cannot read the policies folder: %v", err)}
 	}
 
 	// Parsing is CPU-bound (goldmark), so spread it over the cores.
 	type result struct {
 		p     *Policy
-		probs []Problem
+		probs []school.Finding
 	}
 	results := make([]result, len(paths))
 	var wg sync.WaitGroup
@@ -48,7 +50,7 @@ func (ps *Parser) LoadDir(dir string) ([]*Policy, []Problem) {
 	wg.Wait()
 
 	var pols []*Policy
-	var probs []Problem
+	var probs []school.Finding
 	for _, r := range results {
 		probs = append(probs, r.probs...)
 		if r.p != nil {
@@ -78,7 +80,7 @@ func (ps *Parser) LoadDir(dir string) ([]*Policy, []Problem) {
 		} else if first.FieldLines["slug"] > 0 {
 			how = fmt.Sprintf("change the slug: field of %s or rename this file", first.File)
 		}
-		probs = append(probs, errorf(p.File, max(line, 1),
+		probs = append(probs, school.Errorf(p.File, max(line, 1),
 			"duplicate slug %q: %s already uses it, so both would be published at /policies/%s/ and one would be lost; %s",
 			p.Slug, first.File, p.Slug, how))
 	}
@@ -92,7 +94,7 @@ func (ps *Parser) LoadDir(dir string) ([]*Policy, []Problem) {
 			if s := Suggest(strings.TrimSuffix(r, ".md"), slugs, 3); len(s) > 0 {
 				hint = fmt.Sprintf(" Did you mean %s?", strings.Join(s, " or "))
 			}
-			probs = append(probs, errorf(p.File, p.FieldLines["related"],
+			probs = append(probs, school.Errorf(p.File, p.FieldLines["related"],
 				"related lists %q, but there is no policy with that slug (a slug is the file name without .md).%s Policies: %s",
 				r, hint, listOrNone(slugs, 12)))
 		}

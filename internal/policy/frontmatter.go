@@ -14,6 +14,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	toml "github.com/pelletier/go-toml/v2"
+	"github.com/policysite/policysite/internal/school"
 )
 
 // frontMatter is the raw front matter of a file.
@@ -33,7 +34,7 @@ func (fm *frontMatter) bodyLine() int {
 
 // splitFrontMatter separates front matter from body. With no usable front
 // matter it returns a nil frontMatter and the whole file as body.
-func splitFrontMatter(file string, src []byte) (*frontMatter, []byte, []Problem) {
+func splitFrontMatter(file string, src []byte) (*frontMatter, []byte, []school.Finding) {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	firstEnd := bytes.IndexByte(src, '\n')
 	if firstEnd < 0 {
@@ -52,7 +53,7 @@ func splitFrontMatter(file string, src []byte) (*frontMatter, []byte, []Problem)
 		if strings.HasPrefix(first, "{") {
 			msg = "JSON front matter is not supported: start the file with a line containing only --- and write the fields as YAML, e.g. title: Online Safety Policy"
 		}
-		return nil, src, []Problem{errorf(file, 1, "%s", msg)}
+		return nil, src, []school.Finding{school.Errorf(file, 1, "%s", msg)}
 	}
 	line := 2
 	pos := firstEnd + 1
@@ -76,7 +77,7 @@ func splitFrontMatter(file string, src []byte) (*frontMatter, []byte, []Problem)
 		pos = next
 		line++
 	}
-	return nil, nil, []Problem{errorf(file, 1,
+	return nil, nil, []school.Finding{school.Errorf(file, 1,
 		"the front matter opened with %s on line 1 is never closed: add a line containing only %s after the last field (for example after the related: line)",
 		first, first)}
 }
@@ -162,9 +163,9 @@ func (fm *frontMatter) keyLines() (map[string]int, map[string]string) {
 	return lines, raw
 }
 
-func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
+func (p *Policy) readFrontMatter(fm *frontMatter) []school.Finding {
 	p.Format = fm.format
-	var probs []Problem
+	var probs []school.Finding
 	var data map[string]any
 	var err error
 	if fm.format == "yaml" {
@@ -175,7 +176,7 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 	lines, raw := fm.keyLines()
 	p.FieldLines = lines
 	if err != nil {
-		return []Problem{p.syntaxProblem(fm, err)}
+		return []school.Finding{p.syntaxProblem(fm, err)}
 	}
 	p.FrontMatter = data
 	fields := make(map[string]any, len(data))
@@ -189,7 +190,7 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 		return fm.firstLine - 1
 	}
 	missing := func(k, what string) {
-		probs = append(probs, errorf(p.File, fm.closeLine,
+		probs = append(probs, school.Errorf(p.File, fm.closeLine,
 			"the required front-matter field %q is missing: add %s (%s) before the closing %s line",
 			k, p.example(k), what, delimiter(fm.format)))
 	}
@@ -200,19 +201,19 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 			return ""
 		}
 		if v == nil {
-			probs = append(probs, errorf(p.File, line(k), "%s is empty: write %s, e.g. %s", k, what, p.example(k)))
+			probs = append(probs, school.Errorf(p.File, line(k), "%s is empty: write %s, e.g. %s", k, what, p.example(k)))
 			return ""
 		}
 		s, ok := scalarText(v)
 		if !ok {
-			probs = append(probs, errorf(p.File, line(k), "%s must be a single piece of text (%s), not a list or table: write it like %s", k, what, p.example(k)))
+			probs = append(probs, school.Errorf(p.File, line(k), "%s must be a single piece of text (%s), not a list or table: write it like %s", k, what, p.example(k)))
 			return ""
 		}
 		if strings.TrimSpace(s) == "" {
-			probs = append(probs, errorf(p.File, line(k), "%s is empty: write %s, e.g. %s", k, what, p.example(k)))
+			probs = append(probs, school.Errorf(p.File, line(k), "%s is empty: write %s, e.g. %s", k, what, p.example(k)))
 		}
 		if strings.Contains(s, "{{<") || strings.Contains(s, "{{%") {
-			probs = append(probs, errorf(p.File, line(k),
+			probs = append(probs, school.Errorf(p.File, line(k),
 				"%s uses a shortcode, but shortcodes only work in the body and would be shown as-is: write the text itself (e.g. the school's name) instead", k))
 		}
 		return strings.TrimSpace(s)
@@ -230,7 +231,7 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 	p.Audience = p.readList(fields, "audience", line("audience"), missing, &probs)
 	if _, ok := fields["audience"]; ok && p.Audience != nil {
 		if len(p.Audience) == 0 {
-			probs = append(probs, errorf(p.File, line("audience"),
+			probs = append(probs, school.Errorf(p.File, line("audience"),
 				"audience is empty: list who the policy is for, any of %s, e.g. %s", strings.Join(Audiences, ", "), p.example("audience")))
 		}
 		for _, a := range p.Audience {
@@ -243,7 +244,7 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 				} else {
 					hint = fmt.Sprintf(": list only those, e.g. %s", p.example("audience"))
 				}
-				probs = append(probs, errorf(p.File, line("audience"),
+				probs = append(probs, school.Errorf(p.File, line("audience"),
 					"audience %q is not one of %s%s", a, strings.Join(Audiences, ", "), hint))
 			}
 		}
@@ -252,7 +253,7 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 	p.Adopted = p.readDate(fields, "adopted", line("adopted"), missing, &probs)
 	p.Review = p.readDate(fields, "review", line("review"), missing, &probs)
 	if !p.Adopted.IsZero() && !p.Review.IsZero() && !p.Review.After(p.Adopted) {
-		probs = append(probs, errorf(p.File, line("review"),
+		probs = append(probs, school.Errorf(p.File, line("review"),
 			"the review date %s is not after the adopted date %s: set review to when the policy will next be reviewed, e.g. %s",
 			p.Review.Format(time.DateOnly), p.Adopted.Format(time.DateOnly), p.dateExample("review", p.Adopted.AddDate(1, 0, 0))))
 	}
@@ -262,23 +263,23 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 		s = strings.TrimSpace(s)
 		switch {
 		case !isText || s == "":
-			probs = append(probs, errorf(p.File, line("slug"), "slug must be a short web name such as %s, or be left out to use the file name", p.example("slug")))
+			probs = append(probs, school.Errorf(p.File, line("slug"), "slug must be a short web name such as %s, or be left out to use the file name", p.example("slug")))
 		case !slugRe.MatchString(s):
-			probs = append(probs, errorf(p.File, line("slug"),
+			probs = append(probs, school.Errorf(p.File, line("slug"),
 				"slug %q should use only lower-case letters, digits and single hyphens, because quizzes and links cite it; e.g. %s", s, p.example("slug")))
 			p.Slug = s
 		default:
 			p.Slug = s
 		}
 	} else if !slugRe.MatchString(p.Slug) {
-		probs = append(probs, warnf(p.File, 1,
+		probs = append(probs, school.Warnf(p.File, 1,
 			"the file name gives the slug %q, which is awkward in web addresses and quiz references: rename the file using lower-case letters, digits and hyphens, e.g. %s.md",
 			p.Slug, Slugify(p.Slug)))
 	} else if ext := path.Ext(p.File); ext != ".md" && ext != ".markdown" && p.fileName() == p.Slug {
-		probs = append(probs, warnf(p.File, 1,
+		probs = append(probs, school.Warnf(p.File, 1,
 			"the file name ends in %s: rename the file to %s.md, as links to it are written (%s.md)", ext, p.Slug, p.Slug))
 	} else if name := p.fileName(); name != p.Slug {
-		probs = append(probs, warnf(p.File, 1,
+		probs = append(probs, school.Warnf(p.File, 1,
 			"the file name %q has capitals or spaces: the website calls this policy %s (its address is /policies/%s/, and related:, links and quizzes name it %s); rename the file to %s.md so the names match",
 			name, p.Slug, p.Slug, p.Slug, p.Slug))
 	}
@@ -300,7 +301,7 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 		if s := closest(k, append(append([]string{}, requiredFields...), hugoKeys...)); s != "" {
 			hint = fmt.Sprintf(" (did you mean %s?)", s)
 		}
-		probs = append(probs, warnf(p.File, line(k),
+		probs = append(probs, school.Warnf(p.File, line(k),
 			"unknown front-matter field %q%s: the policy fields are %s; Hugo's own fields such as weight, draft, slug, aliases, layout, url and toc are also allowed; remove or rename it",
 			k, hint, strings.Join(requiredFields, ", ")))
 	}
@@ -328,7 +329,7 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []Problem {
 
 // readPageFrontMatter only checks that a non-policy page's front matter can
 // be read; Hugo fails on it otherwise.
-func (p *Policy) readPageFrontMatter(fm *frontMatter) []Problem {
+func (p *Policy) readPageFrontMatter(fm *frontMatter) []school.Finding {
 	p.Format = fm.format
 	var data map[string]any
 	var err error
@@ -339,7 +340,7 @@ func (p *Policy) readPageFrontMatter(fm *frontMatter) []Problem {
 	}
 	p.FieldLines, _ = fm.keyLines()
 	if err != nil {
-		return []Problem{p.syntaxProblem(fm, err)}
+		return []school.Finding{p.syntaxProblem(fm, err)}
 	}
 	p.FrontMatter = data
 	if s, ok := scalarText(lookupFold(data, "title")); ok {
@@ -367,7 +368,7 @@ func delimiter(format string) string {
 }
 
 // syntaxProblem turns a decoder error into a message with the file line.
-func (p *Policy) syntaxProblem(fm *frontMatter, err error) Problem {
+func (p *Policy) syntaxProblem(fm *frontMatter, err error) school.Finding {
 	line := fm.firstLine
 	msg := err.Error()
 	var yerr yaml.Error
@@ -392,19 +393,19 @@ func (p *Policy) syntaxProblem(fm *frontMatter, err error) Problem {
 	if fm.format == "toml" {
 		hint = `each field goes on its own line as key = value, with text in quotes, e.g. title = "Online Safety Policy"`
 	}
-	return errorf(p.File, line, "the front matter cannot be read (%s): %s", msg, hint)
+	return school.Errorf(p.File, line, "the front matter cannot be read (%s): %s", msg, hint)
 }
 
 // yamlLineProblem finds the two mistakes people make most when typing YAML
 // front matter by hand, which the decoder reports in its own words ("found
 // character that cannot start any token", "non-map value is specified"): a
 // line indented with a tab, and a field without its colon.
-func (p *Policy) yamlLineProblem(fm *frontMatter) (Problem, bool) {
+func (p *Policy) yamlLineProblem(fm *frontMatter) (school.Finding, bool) {
 	for i, l := range strings.Split(string(fm.text), "\n") {
 		l = strings.TrimRight(l, "\r")
 		line := fm.firstLine + i
 		if strings.HasPrefix(l, "\t") {
-			return errorf(p.File, line,
+			return school.Errorf(p.File, line,
 				"the line %q starts with a tab: front matter may not use tabs; delete it so the line starts with the field name, e.g. %s",
 				strings.TrimSpace(l), p.example("audience")), true
 		}
@@ -420,29 +421,29 @@ func (p *Policy) yamlLineProblem(fm *frontMatter) (Problem, bool) {
 		word, rest, _ := strings.Cut(t, " ")
 		k := strings.ToLower(word)
 		if slices.Contains(requiredFields, k) || slices.Contains(hugoKeys, k) {
-			return errorf(p.File, line,
+			return school.Errorf(p.File, line,
 				"the line %q has no colon after the field name: write %s: %s", t, word, strings.TrimSpace(rest)), true
 		}
-		return errorf(p.File, line,
+		return school.Errorf(p.File, line,
 			"the line %q is not a field: each field is its name, a colon and a space, then its value (e.g. %s); if the text belongs to the field above, join it to the end of that line",
 			t, p.example("owner")), true
 	}
-	return Problem{}, false
+	return school.Finding{}, false
 }
 
 // yamlValueProblem finds text that YAML reads as more than text: a colon
 // and space inside it ("title: Anti-bullying: our policy"), or quotes
 // inside quotes (summary: "How we "prevent" bullying.").
-func (p *Policy) yamlValueProblem(line int, key, v string) (Problem, bool) {
+func (p *Policy) yamlValueProblem(line int, key, v string) (school.Finding, bool) {
 	if strings.HasPrefix(v, "[") && !strings.Contains(v, "]") {
 		ex := fieldExamples[strings.ToLower(key)][0]
 		if ex == "" || !strings.Contains(ex, "[") {
 			ex = key + ": [parents, staff]"
 		}
-		return errorf(p.File, line, "the list of %s is not closed: end it with ] on the same line, e.g. %s", key, ex), true
+		return school.Errorf(p.File, line, "the list of %s is not closed: end it with ] on the same line, e.g. %s", key, ex), true
 	}
 	if v == "" || strings.HasPrefix(v, "[") || strings.HasPrefix(v, "{") || strings.HasPrefix(v, "|") || strings.HasPrefix(v, ">") {
-		return Problem{}, false
+		return school.Finding{}, false
 	}
 	if q := v[0]; q == '"' || q == '\'' {
 		end := strings.IndexByte(v[1:], q)
@@ -456,21 +457,21 @@ func (p *Policy) yamlValueProblem(line int, key, v string) (Problem, bool) {
 			if q == '\'' {
 				other = `"`
 			}
-			return errorf(p.File, line,
+			return school.Errorf(p.File, line,
 				"the %s has quotation marks inside the quotes around it, so it ends early: put %s around the whole text instead, e.g. %s: %s%s%s",
 				key, map[string]string{"'": "single quotes", `"`: "double quotes"}[other], key, other, inner, other), true
 		}
-		return Problem{}, false
+		return school.Finding{}, false
 	}
 	if strings.Contains(v, ": ") || strings.HasSuffix(v, ":") {
 		text := v
 		if i := strings.Index(text, " #"); i >= 0 {
 			text = strings.TrimSpace(text[:i])
 		}
-		return errorf(p.File, line,
+		return school.Errorf(p.File, line,
 			"the %s contains a colon, which in front matter starts a new field: put the whole text in quotes, e.g. %s: %q", key, key, text), true
 	}
-	return Problem{}, false
+	return school.Finding{}, false
 }
 
 // scalarText renders a scalar front-matter value as text.
@@ -488,7 +489,7 @@ func scalarText(v any) (string, bool) {
 	return "", false
 }
 
-func (p *Policy) readVersion(v any, raw string, line int, probs *[]Problem) string {
+func (p *Policy) readVersion(v any, raw string, line int, probs *[]school.Finding) string {
 	var s string
 	switch v := v.(type) {
 	case string:
@@ -498,18 +499,18 @@ func (p *Policy) readVersion(v any, raw string, line int, probs *[]Problem) stri
 		// website would then show; only the quoted text keeps what was meant.
 		s = strconv.FormatFloat(v, 'f', -1, 64)
 		if r := unquoteRaw(raw); r != "" && r != s {
-			*probs = append(*probs, errorf(p.File, line,
+			*probs = append(*probs, school.Errorf(p.File, line,
 				"version %s is read as the number %s, so the website would show %s: put it in quotes, e.g. version: \"%s\"", r, s, s, r))
 			return r
 		}
 	case int, int64, uint64:
 		s = fmt.Sprint(v)
 	default:
-		*probs = append(*probs, errorf(p.File, line, "version must be a version number such as %s", p.example("version")))
+		*probs = append(*probs, school.Errorf(p.File, line, "version must be a version number such as %s", p.example("version")))
 		return ""
 	}
 	if !versionRe.MatchString(s) {
-		*probs = append(*probs, errorf(p.File, line,
+		*probs = append(*probs, school.Errorf(p.File, line,
 			"version %q is not a version number: use digits separated by dots, e.g. %s", s, p.example("version")))
 	}
 	return s
@@ -523,7 +524,7 @@ func unquoteRaw(raw string) string {
 	return strings.TrimSpace(raw)
 }
 
-func (p *Policy) readList(fields map[string]any, k string, line int, missing func(k, what string), probs *[]Problem) []string {
+func (p *Policy) readList(fields map[string]any, k string, line int, missing func(k, what string), probs *[]school.Finding) []string {
 	v, ok := fields[k]
 	what := map[string]string{
 		"audience": "who the policy is for: any of " + strings.Join(Audiences, ", "),
@@ -537,7 +538,7 @@ func (p *Policy) readList(fields map[string]any, k string, line int, missing fun
 		if k == "related" {
 			return []string{} // "related:" with nothing after it means none
 		}
-		*probs = append(*probs, errorf(p.File, line, "%s is empty: list %s, e.g. %s", k, what, p.example(k)))
+		*probs = append(*probs, school.Errorf(p.File, line, "%s is empty: list %s, e.g. %s", k, what, p.example(k)))
 		return nil
 	}
 	items, isList := v.([]any)
@@ -547,9 +548,9 @@ func (p *Policy) readList(fields map[string]any, k string, line int, missing fun
 			if p.Format == "toml" {
 				fix = fmt.Sprintf("%s = [%q]", k, s)
 			}
-			*probs = append(*probs, errorf(p.File, line, "%s must be a list in square brackets, even with one entry: write %s", k, fix))
+			*probs = append(*probs, school.Errorf(p.File, line, "%s must be a list in square brackets, even with one entry: write %s", k, fix))
 		} else {
-			*probs = append(*probs, errorf(p.File, line, "%s must be a list of %s, e.g. %s", k, what, p.example(k)))
+			*probs = append(*probs, school.Errorf(p.File, line, "%s must be a list of %s, e.g. %s", k, what, p.example(k)))
 		}
 		return nil // reported; nil keeps the "empty list" check quiet
 	}
@@ -557,7 +558,7 @@ func (p *Policy) readList(fields map[string]any, k string, line int, missing fun
 	for _, it := range items {
 		s, isText := it.(string)
 		if !isText {
-			*probs = append(*probs, errorf(p.File, line, "%s must list words, but %v is not a word: e.g. %s", k, it, p.example(k)))
+			*probs = append(*probs, school.Errorf(p.File, line, "%s must list words, but %v is not a word: e.g. %s", k, it, p.example(k)))
 			continue
 		}
 		out = append(out, strings.TrimSpace(s))
@@ -565,7 +566,7 @@ func (p *Policy) readList(fields map[string]any, k string, line int, missing fun
 	return out
 }
 
-func (p *Policy) readDate(fields map[string]any, k string, line int, missing func(k, what string), probs *[]Problem) time.Time {
+func (p *Policy) readDate(fields map[string]any, k string, line int, missing func(k, what string), probs *[]school.Finding) time.Time {
 	what := map[string]string{
 		"adopted": "the date the policy was adopted, as YYYY-MM-DD",
 		"review":  "the date of its next review, as YYYY-MM-DD",
@@ -596,7 +597,7 @@ func (p *Policy) readDate(fields map[string]any, k string, line int, missing fun
 			y, _ := strconv.Atoi(m[3])
 			t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
 			if t.Day() == d && int(t.Month()) == mo {
-				*probs = append(*probs, errorf(p.File, line,
+				*probs = append(*probs, school.Errorf(p.File, line,
 					"%s %q is not in the form YYYY-MM-DD (year first): if you meant %s, write %s",
 					k, s, t.Format("2 January 2006"), p.dateExample(k, t)))
 				return time.Time{}
@@ -604,26 +605,26 @@ func (p *Policy) readDate(fields map[string]any, k string, line int, missing fun
 		}
 		if t, whole, ok := wordDate(s); ok {
 			if whole {
-				*probs = append(*probs, errorf(p.File, line,
+				*probs = append(*probs, school.Errorf(p.File, line,
 					"%s %q is not in the form YYYY-MM-DD: if you meant %s, write %s",
 					k, s, t.Format("2 January 2006"), p.dateExample(k, t)))
 			} else {
-				*probs = append(*probs, errorf(p.File, line,
+				*probs = append(*probs, school.Errorf(p.File, line,
 					"%s %q needs the day too, in the form YYYY-MM-DD: for 1 %s, write %s",
 					k, s, t.Format("January 2006"), p.dateExample(k, t)))
 			}
 			return time.Time{}
 		}
 		if len(s) == 10 && s[4] == '-' && s[7] == '-' {
-			*probs = append(*probs, errorf(p.File, line,
+			*probs = append(*probs, school.Errorf(p.File, line,
 				"%s %q is not a real date (check the month is 01-12 and the day exists in that month); the form is YYYY-MM-DD, e.g. %s",
 				k, s, p.example(k)))
 			return time.Time{}
 		}
-		*probs = append(*probs, errorf(p.File, line, "%s %q is not a date in the form YYYY-MM-DD: write it like %s", k, s, p.example(k)))
+		*probs = append(*probs, school.Errorf(p.File, line, "%s %q is not a date in the form YYYY-MM-DD: write it like %s", k, s, p.example(k)))
 		return time.Time{}
 	}
-	*probs = append(*probs, errorf(p.File, line, "%s must be a date in the form YYYY-MM-DD, e.g. %s", k, p.example(k)))
+	*probs = append(*probs, school.Errorf(p.File, line, "%s must be a date in the form YYYY-MM-DD, e.g. %s", k, p.example(k)))
 	return time.Time{}
 }
 

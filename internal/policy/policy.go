@@ -7,11 +7,13 @@
 package policy
 
 import (
-	"github.com/policysite/policysite/internal/textenc"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/policysite/policysite/internal/school"
+	"github.com/policysite/policysite/internal/textenc"
 )
 
 // Policy is one file in content/policies.
@@ -162,7 +164,7 @@ type SchoolValues interface {
 type Parser struct {
 	// School, when set, supplies the output of {{% school "key" %}}.
 	School SchoolValues
-	// Root, when set, makes Policy.File and Problem.File relative to it (a
+	// Root, when set, makes Policy.File and school.Finding.File relative to it (a
 	// site directory), so messages read content/policies/x.md:12.
 	Root string
 	// Normalize, when set, rewrites the body before it is read, as the site
@@ -181,23 +183,23 @@ type Repair struct {
 }
 
 // ParseFile reads one policy with a zero Parser.
-func ParseFile(path string) (*Policy, []Problem) {
+func ParseFile(path string) (*Policy, []school.Finding) {
 	return (&Parser{}).ParseFile(path)
 }
 
 // LoadDir reads every policy in dir with a zero Parser.
-func LoadDir(dir string) ([]*Policy, []Problem) {
+func LoadDir(dir string) ([]*Policy, []school.Finding) {
 	return (&Parser{}).LoadDir(dir)
 }
 
 // ParseFile reads one policy file. It always returns a Policy (possibly with
 // zero fields) unless the file cannot be read, so callers can keep checking
 // links and headings of a file whose front matter is wrong.
-func (ps *Parser) ParseFile(path string) (*Policy, []Problem) {
+func (ps *Parser) ParseFile(path string) (*Policy, []school.Finding) {
 	display := ps.display(path)
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, []Problem{errorf(display, 0, "cannot read the policy file: %v", err)}
+		return nil, []school.Finding{school.Errorf(display, 0, "cannot read the policy file: %v", err)}
 	}
 	slug := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	if isBundleIndex(path) {
@@ -208,30 +210,30 @@ func (ps *Parser) ParseFile(path string) (*Policy, []Problem) {
 
 // Parse reads a policy from memory; file is used in messages and slug is the
 // slug the file name gives (the slug front-matter field still wins).
-func (ps *Parser) Parse(file, slug string, src []byte) (*Policy, []Problem) {
+func (ps *Parser) Parse(file, slug string, src []byte) (*Policy, []school.Finding) {
 	return ps.parse(file, slug, src, true)
 }
 
 // ParsePage reads any other content page (home, staff area, accessibility
 // statement) like a policy, but without the policy front-matter rules: its
 // body still has headings, links, shortcodes and placeholders worth checking.
-func (ps *Parser) ParsePage(path string) (*Policy, []Problem) {
+func (ps *Parser) ParsePage(path string) (*Policy, []school.Finding) {
 	display := ps.display(path)
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, []Problem{errorf(display, 0, "cannot read the page: %v", err)}
+		return nil, []school.Finding{school.Errorf(display, 0, "cannot read the page: %v", err)}
 	}
 	slug := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	return ps.parse(display, slug, src, false)
 }
 
-func (ps *Parser) parse(display, slug string, src []byte, isPolicy bool) (*Policy, []Problem) {
+func (ps *Parser) parse(display, slug string, src []byte, isPolicy bool) (*Policy, []school.Finding) {
 	p := &Policy{Slug: slug, File: display, FieldLines: map[string]int{}}
-	var probs []Problem
+	var probs []school.Finding
 	// The site is built from the same repaired text (internal/build).
 	src, line := textenc.ToUTF8(src)
 	if line > 0 {
-		probs = append(probs, warnf(display, line, "the file is not saved as UTF-8: from this line it has characters (curly quotes, dashes, £ …) in Windows' \"ANSI\" encoding, as Notepad and older versions of Word save them. The website shows them correctly, but other programs may not: save the file as UTF-8 (in Notepad: File › Save as, Encoding: UTF-8)"))
+		probs = append(probs, school.Warnf(display, line, "the file is not saved as UTF-8: from this line it has characters (curly quotes, dashes, £ …) in Windows' \"ANSI\" encoding, as Notepad and older versions of Word save them. The website shows them correctly, but other programs may not: save the file as UTF-8 (in Notepad: File › Save as, Encoding: UTF-8)"))
 	}
 	fm, body, fmProbs := splitFrontMatter(display, src)
 	if isPolicy {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/policysite/policysite/internal/school"
 )
 
 const validFM = `---
@@ -31,7 +33,7 @@ func (f fakeSchool) ShortcodeOutput(key string) (string, bool) {
 	return v, ok
 }
 
-func parse(t *testing.T, ps *Parser, src string) (*Policy, []Problem) {
+func parse(t *testing.T, ps *Parser, src string) (*Policy, []school.Finding) {
 	t.Helper()
 	p, probs := ps.Parse("content/policies/online-safety.md", "online-safety", []byte(src))
 	if p == nil {
@@ -90,7 +92,7 @@ func TestParseWindows1252(t *testing.T) {
 	if p.Summary != "How we keep pupils “safe” online." || len(p.Headings) != 1 || p.Headings[0].Text != "Parents’ role" {
 		t.Errorf("summary %q, headings %+v: want the Windows-1252 quotes read as curly quotes", p.Summary, p.Headings)
 	}
-	if len(probs) != 1 || probs[0].Severity != Warning || probs[0].Line != 3 || !strings.Contains(probs[0].Message, "save the file as UTF-8") {
+	if len(probs) != 1 || probs[0].Severity != school.Warning || probs[0].Line != 3 || !strings.Contains(probs[0].Message, "save the file as UTF-8") {
 		t.Errorf("problems %v: want one warning at line 3 saying to save the file as UTF-8", probs)
 	}
 }
@@ -347,20 +349,5 @@ func TestLoadDirMissing(t *testing.T) {
 	pols, probs := LoadDir(filepath.Join(t.TempDir(), "none"))
 	if len(pols) != 0 || len(probs) != 1 || !strings.Contains(probs[0].Message, "cannot read the policies folder") {
 		t.Errorf("got %v, %v", pols, probs)
-	}
-}
-
-func TestProblemString(t *testing.T) {
-	tests := []struct {
-		p    Problem
-		want string
-	}{
-		{Problem{"content/policies/a.md", 12, Error, "bad"}, "content/policies/a.md:12: error: bad"},
-		{Problem{"config.toml", 0, Warning, "odd"}, "config.toml: warning: odd"},
-	}
-	for _, tt := range tests {
-		if got := tt.p.String(); got != tt.want {
-			t.Errorf("%q, want %q", got, tt.want)
-		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	toml "github.com/pelletier/go-toml/v2"
+	"github.com/policysite/policysite/internal/school"
 )
 
 // Config is what policysite reads from a site's Hugo config file.
@@ -44,7 +45,7 @@ var ConfigNames = []string{"hugo.toml", "config.toml"}
 
 // LoadConfig reads the site's hugo.toml or config.toml. A missing or broken
 // config is reported as problems; err is only for a site that cannot be read.
-func LoadConfig(siteDir string) (*Config, []Problem, error) {
+func LoadConfig(siteDir string) (*Config, []school.Finding, error) {
 	var path, name string
 	for _, n := range ConfigNames {
 		p := filepath.Join(siteDir, n)
@@ -61,7 +62,7 @@ func LoadConfig(siteDir string) (*Config, []Problem, error) {
 		} else if !st.IsDir() {
 			return nil, nil, fmt.Errorf("the site %s is not a folder", siteDir)
 		}
-		return &Config{File: "config.toml"}, []Problem{errorf("config.toml", 0,
+		return &Config{File: "config.toml"}, []school.Finding{school.Errorf("config.toml", 0,
 			"the site has no config.toml (or hugo.toml): create one with the school's details under [params.school], or start a new site with `policysite init DIR`")}, nil
 	}
 	src, err := os.ReadFile(path)
@@ -78,7 +79,7 @@ var (
 )
 
 // ParseConfig reads a Hugo TOML config; file is the name used in messages.
-func ParseConfig(file string, src []byte) (*Config, []Problem) {
+func ParseConfig(file string, src []byte) (*Config, []school.Finding) {
 	cfg := &Config{File: file}
 	var data map[string]any
 	if err := toml.Unmarshal(src, &data); err != nil {
@@ -88,25 +89,25 @@ func ParseConfig(file string, src []byte) (*Config, []Problem) {
 			line, _ = de.Position()
 		}
 		if fix, ok := unquotedTOMLText(src, line); ok {
-			return cfg, []Problem{errorf(file, line, "text in the config must be in quotes: write %s", fix)}
+			return cfg, []school.Finding{school.Errorf(file, line, "text in the config must be in quotes: write %s", fix)}
 		}
-		return cfg, []Problem{errorf(file, line, "the config cannot be read (%s): values are written key = value, with text in quotes, e.g. name = \"Oakfield Primary School\"",
+		return cfg, []school.Finding{school.Errorf(file, line, "the config cannot be read (%s): values are written key = value, with text in quotes, e.g. name = \"Oakfield Primary School\"",
 			strings.TrimPrefix(err.Error(), "toml: "))}
 	}
 	lines := tomlKeyLines(src)
-	var probs []Problem
+	var probs []school.Finding
 	if u, ok := lookupFold(data, "baseurl").(string); ok {
 		if msg := BaseURLProblem(u); msg != "" {
-			probs = append(probs, errorf(file, lines["baseurl"], "%s", msg))
+			probs = append(probs, school.Errorf(file, lines["baseurl"], "%s", msg))
 		}
 	}
 	params, _ := lookupFold(data, "params").(map[string]any)
 	if n, ok := lookupFold(params, "review_warning_days").(int64); ok {
 		cfg.ReviewWarningDays = int(n)
 	}
-	school, ok := lookupFold(params, "school").(map[string]any)
+	table, ok := lookupFold(params, "school").(map[string]any)
 	if !ok {
-		return cfg, append(probs, errorf(file, lines["params"],
+		return cfg, append(probs, school.Errorf(file, lines["params"],
 			"the config has no [params.school] table: add one with the school's details, e.g. [params.school] then name = \"Oakfield Primary School\", and a table per role such as [params.school.dsl] with role and name"))
 	}
 	s := &School{File: file, Line: lines["params.school"], vars: map[string]schoolVar{}, groups: map[string]int{}}
@@ -123,7 +124,7 @@ func ParseConfig(file string, src []byte) (*Config, []Problem) {
 			s.keys = append(s.keys, key)
 		}
 	}
-	flatten("", school)
+	flatten("", table)
 	sort.Strings(s.keys)
 	cfg.School = s
 
@@ -134,7 +135,7 @@ func ParseConfig(file string, src []byte) (*Config, []Problem) {
 			continue
 		}
 		for _, ph := range findPlaceholders(str) {
-			probs = append(probs, errorf(file, v.line,
+			probs = append(probs, school.Errorf(file, v.line,
 				"the school variable %s still holds template text %q: replace it with the school's real value", k, ph.text))
 		}
 	}

@@ -41,10 +41,8 @@ import (
 
 	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/policy"
+	"github.com/policysite/policysite/internal/school"
 )
-
-// Problem is one mistake in a poster or in the rules it uses.
-type Problem = policy.Problem
 
 // Poster is one file in content/posters.
 type Poster struct {
@@ -136,13 +134,13 @@ type policyRules struct {
 	file     string
 	p        *policy.Policy
 	sections map[string]*section // by heading id
-	probs    []Problem
+	probs    []school.Finding
 }
 
 type section struct {
 	heading policy.Heading
 	rules   []Rule
-	probs   []Problem
+	probs   []school.Finding
 	// text says what else is in the section, for the message when there is
 	// no rule in it.
 	seen bool
@@ -150,18 +148,18 @@ type section struct {
 
 // Load reads every poster of the site in dir and checks it. Posters come back
 // in file order, also those with problems (as far as they could be read).
-func Load(dir string) ([]*Poster, []Problem) {
+func Load(dir string) ([]*Poster, []school.Finding) {
 	site, probs := NewSite(dir)
 	posters, more := site.Load()
 	return posters, append(probs, more...)
 }
 
 // NewSite prepares the checks of the site in dir.
-func NewSite(dir string) (*Site, []Problem) {
+func NewSite(dir string) (*Site, []school.Finding) {
 	icons, err := Icons(dir)
-	var probs []Problem
+	var probs []school.Finding
 	if err != nil {
-		probs = append(probs, Problem{File: "static/icons", Severity: policy.Error, Message: err.Error()})
+		probs = append(probs, school.Finding{File: "static/icons", Severity: school.Error, Message: err.Error()})
 	}
 	return &Site{Dir: dir, Icons: icons, policies: map[string]*policyRules{}}, probs
 }
@@ -197,13 +195,13 @@ func Files(dir string) ([]string, error) {
 }
 
 // Load reads and checks every poster of the site.
-func (s *Site) Load() ([]*Poster, []Problem) {
+func (s *Site) Load() ([]*Poster, []school.Finding) {
 	files, err := Files(s.Dir)
 	if err != nil {
-		return nil, []Problem{{File: "content/posters", Severity: policy.Error, Message: err.Error()}}
+		return nil, []school.Finding{{File: "content/posters", Severity: school.Error, Message: err.Error()}}
 	}
 	var posters []*Poster
-	var probs []Problem
+	var probs []school.Finding
 	for _, f := range files {
 		p, pr := s.Parse(f)
 		probs = append(probs, pr...)
@@ -224,7 +222,7 @@ var (
 )
 
 // Parse reads and checks one poster file.
-func (s *Site) Parse(path string) (*Poster, []Problem) {
+func (s *Site) Parse(path string) (*Poster, []school.Finding) {
 	parser := &policy.Parser{Root: s.Dir}
 	pp, probs := parser.ParsePage(path)
 	if pp == nil {
@@ -234,8 +232,8 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 	if pp.FrontMatter == nil {
 		// ParsePage reports front matter it cannot read; anything else it
 		// finds (placeholders and the like) `check` reports for every page.
-		if probs = onlyErrors(probs); len(probs) == 0 {
-			probs = append(probs, errorf(p.File, 1, "a poster starts with its front matter: a line with ---, then title, key_stage, paper, orientation and language, each on its own line, then rules_from or the rules, then --- again (see content/posters/ks1-a4-en.md in the example school)"))
+		if probs = school.Only(probs, school.Error); len(probs) == 0 {
+			probs = append(probs, school.Errorf(p.File, 1, "a poster starts with its front matter: a line with ---, then title, key_stage, paper, orientation and language, each on its own line, then rules_from or the rules, then --- again (see content/posters/ks1-a4-en.md in the example school)"))
 		}
 		return p, probs
 	}
@@ -261,7 +259,7 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 		case bool, int, int64, uint64, float64:
 			return fmt.Sprint(v), true
 		}
-		probs = append(probs, errorf(p.File, line(k), "%s must be a single value, like %s", k, example(k)))
+		probs = append(probs, school.Errorf(p.File, line(k), "%s must be a single value, like %s", k, example(k)))
 		return "", false
 	}
 
@@ -271,30 +269,30 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 	if v, _ := str("title"); v != "" {
 		p.Title = v
 	} else {
-		probs = append(probs, errorf(p.File, line("title"), "the poster has no title: add %s (it is printed large at the top of the poster)", example("title")))
+		probs = append(probs, school.Errorf(p.File, line("title"), "the poster has no title: add %s (it is printed large at the top of the poster)", example("title")))
 	}
 
 	if v, ok := str("key_stage"); !ok || v == "" {
-		probs = append(probs, errorf(p.File, line("key_stage"), "the poster has no key_stage: add %s; it is one of %s and sets the type size and the reading level", example("key_stage"), strings.Join(KeyStages, ", ")))
+		probs = append(probs, school.Errorf(p.File, line("key_stage"), "the poster has no key_stage: add %s; it is one of %s and sets the type size and the reading level", example("key_stage"), strings.Join(KeyStages, ", ")))
 	} else if ks := strings.ToUpper(strings.Join(strings.Fields(v), "")); slices.Contains(KeyStages, ks) || ks == "EYFS+KS1" {
 		p.KeyStage = strings.Replace(ks, "+", "/", 1)
 	} else {
-		probs = append(probs, errorf(p.File, line("key_stage"), "key_stage %q is not one the posters know: use one of %s", v, strings.Join(KeyStages, ", ")))
+		probs = append(probs, school.Errorf(p.File, line("key_stage"), "key_stage %q is not one the posters know: use one of %s", v, strings.Join(KeyStages, ", ")))
 	}
 
 	if v, ok := str("paper"); !ok || v == "" {
-		probs = append(probs, errorf(p.File, line("paper"), "the poster has no paper size: add %s (or paper: A3)", example("paper")))
+		probs = append(probs, school.Errorf(p.File, line("paper"), "the poster has no paper size: add %s (or paper: A3)", example("paper")))
 	} else if _, known := papers[strings.ToUpper(v)]; known {
 		p.Paper = strings.ToUpper(v)
 	} else {
-		probs = append(probs, errorf(p.File, line("paper"), "paper %q is not a size the posters are made for: use A4 or A3", v))
+		probs = append(probs, school.Errorf(p.File, line("paper"), "paper %q is not a size the posters are made for: use A4 or A3", v))
 	}
 
 	if v, ok := str("orientation"); ok && v != "" {
 		if o := strings.ToLower(v); o == "portrait" || o == "landscape" {
 			p.Orientation = o
 		} else {
-			probs = append(probs, errorf(p.File, line("orientation"), "orientation %q: use portrait (taller than wide) or landscape (wider than tall)", v))
+			probs = append(probs, school.Errorf(p.File, line("orientation"), "orientation %q: use portrait (taller than wide) or landscape (wider than tall)", v))
 		}
 	}
 
@@ -302,7 +300,7 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 		if langRe.MatchString(v) {
 			p.Language = strings.ToLower(v)
 		} else {
-			probs = append(probs, errorf(p.File, line("language"), "language %q is not a language code: use a short code such as en (English), pl (Polish) or ur (Urdu)", v))
+			probs = append(probs, school.Errorf(p.File, line("language"), "language %q is not a language code: use a short code such as en (English), pl (Polish) or ur (Urdu)", v))
 		}
 	}
 
@@ -313,7 +311,7 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 		}
 		m := refRe.FindStringSubmatch(v)
 		if m == nil {
-			probs = append(probs, errorf(p.File, line(k), "%s %q should name a policy and the id of a heading in it, joined by #, like %s: the policy is content/policies/pupil-acceptable-use.md and the rules are the list under its heading {#ks1-rules}", k, v, example(k)))
+			probs = append(probs, school.Errorf(p.File, line(k), "%s %q should name a policy and the id of a heading in it, joined by #, like %s: the policy is content/policies/pupil-acceptable-use.md and the rules are the list under its heading {#ks1-rules}", k, v, example(k)))
 			return nil
 		}
 		r := &Ref{Policy: m[1], Anchor: m[2], Raw: v, Line: line(k)}
@@ -330,7 +328,7 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 		if m := policy.Suggest(k, posterFM, 1); len(m) > 0 {
 			hint = fmt.Sprintf("did you mean %s? ", m[0])
 		}
-		probs = append(probs, warnf(p.File, line(k), "%s is not a poster field, so it changes nothing: %sa poster has %s", k, hint, strings.Join(posterFM, ", ")))
+		probs = append(probs, school.Warnf(p.File, line(k), "%s is not a poster field, so it changes nothing: %sa poster has %s", k, hint, strings.Join(posterFM, ", ")))
 	}
 
 	// The rules.
@@ -338,7 +336,7 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 	own, bodyProbs := parseRules(p.File, string(body), pp.BodyLine, true)
 	switch {
 	case p.RulesFrom != nil && len(own) > 0:
-		probs = append(probs, errorf(p.File, own[0].Line, "this poster takes its rules from %s (line %d), so its own rules here would be left out: delete them, or delete the rules_from line to use these instead", p.RulesFrom.Raw, p.RulesFrom.Line))
+		probs = append(probs, school.Errorf(p.File, own[0].Line, "this poster takes its rules from %s (line %d), so its own rules here would be left out: delete them, or delete the rules_from line to use these instead", p.RulesFrom.Raw, p.RulesFrom.Line))
 	case p.RulesFrom != nil:
 		probs = append(probs, bodyProbs...)
 		rules, rprobs := s.rulesAt(p.File, p.RulesFrom)
@@ -348,7 +346,7 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 		probs = append(probs, bodyProbs...)
 		p.Rules = own
 		if len(own) == 0 && len(bodyProbs) == 0 {
-			probs = append(probs, errorf(p.File, pp.BodyLine-1, "the poster has no rules: write them below the front matter, one per line, like\n    - :padlock: I keep my password secret.\nor take them from the pupil acceptable use policy with %s", example("rules_from")))
+			probs = append(probs, school.Errorf(p.File, pp.BodyLine-1, "the poster has no rules: write them below the front matter, one per line, like\n    - :padlock: I keep my password secret.\nor take them from the pupil acceptable use policy with %s", example("rules_from")))
 		}
 	}
 	if p.Translates != nil {
@@ -363,7 +361,7 @@ func (s *Site) Parse(path string) (*Poster, []Problem) {
 }
 
 // checkIcon reports an icon name the site has no picture for.
-func (s *Site) checkIcon(r Rule) []Problem {
+func (s *Site) checkIcon(r Rule) []school.Finding {
 	if slices.Contains(s.Icons, r.Icon) {
 		return nil
 	}
@@ -371,13 +369,13 @@ func (s *Site) checkIcon(r Rule) []Problem {
 	if m := policy.Suggest(r.Icon, s.Icons, 2); len(m) > 0 {
 		hint = fmt.Sprintf("did you mean :%s:? ", strings.Join(m, ": or :"))
 	}
-	return []Problem{errorf(r.File, r.Line, "unknown icon :%s: (the site has no picture of that name): %sthe icons are %s; or draw your own as static/icons/%s.svg",
+	return []school.Finding{school.Errorf(r.File, r.Line, "unknown icon :%s: (the site has no picture of that name): %sthe icons are %s; or draw your own as static/icons/%s.svg",
 		r.Icon, hint, strings.Join(s.Icons, ", "), r.Icon)}
 }
 
 // rulesAt returns the rules under the heading ref points at. Problems in the
 // policy are reported at the policy's lines, with the poster named.
-func (s *Site) rulesAt(posterFile string, ref *Ref) ([]Rule, []Problem) {
+func (s *Site) rulesAt(posterFile string, ref *Ref) ([]Rule, []school.Finding) {
 	pr := s.policy(ref.Policy)
 	if pr == nil {
 		names := s.policyNames()
@@ -385,7 +383,7 @@ func (s *Site) rulesAt(posterFile string, ref *Ref) ([]Rule, []Problem) {
 		if m := policy.Suggest(ref.Policy, names, 2); len(m) > 0 {
 			hint = fmt.Sprintf("did you mean %s? ", strings.Join(m, " or "))
 		}
-		return nil, []Problem{errorf(posterFile, ref.Line, "there is no policy %q (content/policies/%s.md): %sthe policies are %s",
+		return nil, []school.Finding{school.Errorf(posterFile, ref.Line, "there is no policy %q (content/policies/%s.md): %sthe policies are %s",
 			ref.Policy, ref.Policy, hint, strings.Join(names, ", "))}
 	}
 	ref.File = pr.file
@@ -404,10 +402,10 @@ func (s *Site) rulesAt(posterFile string, ref *Ref) ([]Rule, []Problem) {
 		if m := policy.Suggest(ref.Anchor, ids, 2); len(m) > 0 {
 			hint = fmt.Sprintf("did you mean #%s? ", strings.Join(m, " or #"))
 		}
-		return nil, []Problem{errorf(posterFile, ref.Line, "%s has no heading with the id %q: %sits headings' ids are %s; give the heading of the rules an id like ## Our rules for Key Stage 1 {#ks1-rules}",
+		return nil, []school.Finding{school.Errorf(posterFile, ref.Line, "%s has no heading with the id %q: %sits headings' ids are %s; give the heading of the rules an id like ## Our rules for Key Stage 1 {#ks1-rules}",
 			pr.file, ref.Anchor, hint, strings.Join(ids, ", "))}
 	}
-	var probs []Problem
+	var probs []school.Finding
 	if !sec.seen {
 		// Report a policy's own mistakes once, even if two posters use it.
 		sec.seen = true
@@ -417,7 +415,7 @@ func (s *Site) rulesAt(posterFile string, ref *Ref) ([]Rule, []Problem) {
 		}
 	}
 	if len(sec.rules) == 0 {
-		probs = append(probs, errorf(posterFile, ref.Line, "the section %q of %s (line %d) has no rules: the poster takes the bullet list under that heading, each item starting with an icon, like - :padlock: I keep my password secret.",
+		probs = append(probs, school.Errorf(posterFile, ref.Line, "the section %q of %s (line %d) has no rules: the poster takes the bullet list under that heading, each item starting with an icon, like - :padlock: I keep my password secret.",
 			sec.heading.Text, pr.file, sec.heading.Line))
 	}
 	return sec.rules, probs
@@ -465,7 +463,7 @@ func (s *Site) policy(name string) *policyRules {
 	pr := &policyRules{file: filepath.ToSlash(file), p: p, sections: map[string]*section{}}
 	s.policies[name] = pr
 	if p == nil {
-		pr.probs = onlyErrors(probs)
+		pr.probs = school.Only(probs, school.Error)
 		return pr
 	}
 	body, _ := markdown.Normalize([]byte(p.Body))
@@ -506,9 +504,9 @@ var (
 // parseRules reads the list items of a piece of Markdown whose first line is
 // file line first. In a poster's body (strict) everything must be a rule; in
 // a policy's section other paragraphs are allowed and left out.
-func parseRules(file, md string, first int, strict bool) ([]Rule, []Problem) {
+func parseRules(file, md string, first int, strict bool) ([]Rule, []school.Finding) {
 	var rules []Rule
-	var probs []Problem
+	var probs []school.Finding
 	lines := strings.Split(md, "\n")
 	var cur *Rule      // the rule being read, for continuation lines
 	var itemIndent int // where the current item's text starts
@@ -546,7 +544,7 @@ func parseRules(file, md string, first int, strict bool) ([]Rule, []Problem) {
 			// A list item. Indented further than the current item's text,
 			// it would be a list inside a rule.
 			if cur != nil && indent >= itemIndent {
-				probs = append(probs, errorf(file, n, "a rule cannot have a list inside it: make %q a rule of its own, starting at the beginning of the line", trimmed))
+				probs = append(probs, school.Errorf(file, n, "a rule cannot have a list inside it: make %q a rule of its own, starting at the beginning of the line", trimmed))
 				continue
 			}
 			cur = nil
@@ -554,16 +552,16 @@ func parseRules(file, md string, first int, strict bool) ([]Rule, []Problem) {
 			itemIndent = indent + 2
 			im := iconRe.FindStringSubmatch(text)
 			if im == nil {
-				probs = append(probs, errorf(file, n, "this rule has no icon: start it with the name of its picture between colons, like - :padlock: %s", orExample(text)))
+				probs = append(probs, school.Errorf(file, n, "this rule has no icon: start it with the name of its picture between colons, like - :padlock: %s", orExample(text)))
 				continue
 			}
 			name, rest := im[1], strings.TrimSpace(im[2])
 			if !nameRe.MatchString(name) {
-				probs = append(probs, errorf(file, n, "icon names are written in small letters with hyphens, like :ask-before-click:, not :%s:", name))
+				probs = append(probs, school.Errorf(file, n, "icon names are written in small letters with hyphens, like :ask-before-click:, not :%s:", name))
 				continue
 			}
 			if rest == "" {
-				probs = append(probs, errorf(file, n, "the rule with the icon :%s: has no words: write the rule after the icon, like - :%s: I keep my password secret.", name, name))
+				probs = append(probs, school.Errorf(file, n, "the rule with the icon :%s: has no words: write the rule after the icon, like - :%s: I keep my password secret.", name, name))
 				continue
 			}
 			rules = append(rules, Rule{Icon: name, Text: rest, File: file, Line: n})
@@ -575,14 +573,14 @@ func parseRules(file, md string, first int, strict bool) ([]Rule, []Problem) {
 			inFence = true
 			cur = nil
 			if strict {
-				probs = append(probs, errorf(file, n, "a poster's body holds only its rules: remove this code block"))
+				probs = append(probs, school.Errorf(file, n, "a poster's body holds only its rules: remove this code block"))
 			}
 			continue
 		}
 		if cur != nil && (!blankBefore || indent >= itemIndent) && !strings.HasPrefix(trimmed, "#") {
 			// The rule goes on over this line.
 			if blankBefore {
-				probs = append(probs, errorf(file, n, "a rule is one paragraph: join this line to the rule above (line %d), or remove the blank line before it", cur.Line))
+				probs = append(probs, school.Errorf(file, n, "a rule is one paragraph: join this line to the rule above (line %d), or remove the blank line before it", cur.Line))
 				continue
 			}
 			cur.Text += " " + trimmed
@@ -591,7 +589,7 @@ func parseRules(file, md string, first int, strict bool) ([]Rule, []Problem) {
 		cur = nil
 		blankBefore = false
 		if strict {
-			probs = append(probs, errorf(file, n, "%q is not a rule: a poster's body holds only its rules, one per line, each starting with - and its icon, like - :padlock: I keep my password secret. (The title goes in the front matter.)", short(trimmed, 60)))
+			probs = append(probs, school.Errorf(file, n, "%q is not a rule: a poster's body holds only its rules, one per line, each starting with - and its icon, like - :padlock: I keep my password secret. (The title goes in the front matter.)", short(trimmed, 60)))
 		}
 	}
 	return rules, probs
@@ -624,29 +622,11 @@ var examples = map[string]string{
 
 func example(k string) string { return examples[k] }
 
-func onlyErrors(probs []Problem) []Problem {
-	var out []Problem
-	for _, p := range probs {
-		if p.Severity == policy.Error {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func errorf(file string, line int, format string, args ...any) Problem {
-	return Problem{File: file, Line: line, Severity: policy.Error, Message: fmt.Sprintf(format, args...)}
-}
-
-func warnf(file string, line int, format string, args ...any) Problem {
-	return Problem{File: file, Line: line, Severity: policy.Warning, Message: fmt.Sprintf(format, args...)}
-}
-
 // Advice returns the warnings about a poster that do not stop the build:
 // rules too long for the key stage, and a translation whose original rules
 // have changed since.
-func (s *Site) Advice(p *Poster) []Problem {
-	var out []Problem
+func (s *Site) Advice(p *Poster) []school.Finding {
+	var out []school.Finding
 	if max := p.MaxWords(); max > 0 {
 		for _, r := range p.Rules {
 			n := Words(r.Text)
@@ -657,7 +637,7 @@ func (s *Site) Advice(p *Poster) []Problem {
 			if r.File != p.File {
 				used = fmt.Sprintf(" (the poster %s uses it)", p.File)
 			}
-			out = append(out, warnf(r.File, r.Line, "this rule has %d words; a rule on a %s poster should have at most %d, so that children can read it themselves%s: say it more simply, or split it into two rules",
+			out = append(out, school.Warnf(r.File, r.Line, "this rule has %d words; a rule on a %s poster should have at most %d, so that children can read it themselves%s: say it more simply, or split it into two rules",
 				n, p.KeyStage, max, used))
 		}
 	}
@@ -666,7 +646,7 @@ func (s *Site) Advice(p *Poster) []Problem {
 		orig, probs := s.rulesAt(p.File, t)
 		if len(probs) == 0 && len(orig) > 0 {
 			if msg := drift(orig, p.Rules); msg != "" {
-				out = append(out, warnf(p.File, t.Line, "this poster translates the rules in %s, which have changed since: %s. Update the translation, keeping the rules in the same order with the same icons.", t, msg))
+				out = append(out, school.Warnf(p.File, t.Line, "this poster translates the rules in %s, which have changed since: %s. Update the translation, keeping the rules in the same order with the same icons.", t, msg))
 			}
 		}
 	}

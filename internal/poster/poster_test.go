@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policysite/policysite/internal/policy"
+	"github.com/policysite/policysite/internal/school"
 )
 
 // The example school's posters: all readable, the English ones carry the
@@ -200,7 +200,7 @@ func TestPosterMistakes(t *testing.T) {
 			}
 			var found bool
 			for _, p := range probs {
-				if p.File == file && p.Line == tc.line && (p.Severity == policy.Warning) == tc.warn && containsAll(p.Message, tc.wants) {
+				if p.File == file && p.Line == tc.line && (p.Severity == school.Warning) == tc.warn && containsAll(p.Message, tc.wants) {
 					found = true
 				} else if !tc.others {
 					t.Errorf("unexpected problem: %s", p)
@@ -356,7 +356,7 @@ func containsAll(s string, subs []string) bool {
 	return true
 }
 
-func list(probs []Problem) string {
+func list(probs []school.Finding) string {
 	var b strings.Builder
 	for _, p := range probs {
 		b.WriteString("    " + p.String() + "\n")

@@ -18,9 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/policysite/policysite/internal/school"
 	"golang.org/x/net/html"
-
-	"github.com/policysite/policysite/internal/policy"
 )
 
 // ManifestDir is where layouts/posters/page.html publishes one JSON entry per
@@ -81,13 +80,13 @@ func Build(ctx context.Context, opt Options) ([]string, error) {
 		byFile[p.File] = p
 	}
 	// Only the published posters count: a draft may be unfinished.
-	var errs []Problem
+	var errs []school.Finding
 	published := map[string]bool{}
 	for _, e := range entries {
 		published[e.File] = true
 	}
 	for _, pr := range probs {
-		if pr.Severity != policy.Error {
+		if pr.Severity != school.Error {
 			continue
 		}
 		if p := byFile[pr.File]; p != nil && !published[p.File] {
@@ -304,7 +303,7 @@ var designedFonts = []string{
 	"Noto Naskh Arabic", "Noto Sans Arabic", "Noto Nastaliq Urdu",
 }
 
-func problemsError(ps []Problem) error {
+func problemsError(ps []school.Finding) error {
 	sort.SliceStable(ps, func(i, j int) bool {
 		if ps[i].File != ps[j].File {
 			return ps[i].File < ps[j].File

@@ -17,9 +17,9 @@ func FuzzSubmission(f *testing.F) {
 	if len(ps) > 0 {
 		f.Fatal(ps)
 	}
-	roster, ps := ParseRoster("staff.csv", []byte(testRoster(today)))
-	if len(ps) > 0 {
-		f.Fatal(ps)
+	roster, rps := ParseRoster("staff.csv", []byte(testRoster(today)))
+	if len(rps) > 0 {
+		f.Fatal(rps)
 	}
 	signer := NewSigner([]byte("fuzz key, thirty-two bytes long!"))
 	st := &state{quizzes: map[string]*quiz.Quiz{}, order: quizzes, versions: policyIndex{"online-safety": "4.0", "staff-acceptable-use": "3.2"}, roster: roster}

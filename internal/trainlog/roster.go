@@ -11,12 +11,14 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/policysite/policysite/internal/quiz"
+	"github.com/policysite/policysite/internal/school"
 	"github.com/policysite/policysite/internal/textenc"
 )
 
-// Problem is a finding with a file and line, printed as "file:line: message".
-type Problem = quiz.Problem
+// Problem is a finding with a file and line, printed as
+// "file:line: error: message": a bad row of the staff list, or (converted
+// where trainlog reads them) a problem in a quiz or policy file.
+type Problem = school.Finding
 
 // Staff is one row of the roster.
 type Staff struct {

@@ -74,6 +74,7 @@ import (
 	"time"
 
 	"github.com/policysite/policysite/internal/quiz"
+	"github.com/policysite/policysite/internal/school"
 	"github.com/policysite/policysite/internal/store"
 	"github.com/policysite/policysite/internal/store/postgres"
 	"github.com/policysite/policysite/internal/store/sqlite"
@@ -195,7 +196,7 @@ func (e *LoadError) Error() string {
 	fmt.Fprintf(&b, "%d problem(s) in the quiz, policy or roster files; fix them and try again:", len(e.Problems))
 	for _, p := range e.Problems {
 		b.WriteString("\n  ")
-		b.WriteString(p.String())
+		b.WriteString(p.Where() + ": " + p.Message) // all stop trainlog: no "error:" on each
 	}
 	return b.String()
 }
@@ -260,16 +261,26 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// quizProblems are quiz.Problems as trainlog reports them (errors, all).
+// Until internal/quiz reports school.Findings itself.
+func quizProblems(ps []quiz.Problem) []Problem {
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		out[i] = Problem{File: p.File, Line: p.Line, Severity: school.Error, Message: p.Message}
+	}
+	return out
+}
+
 func load(cfg Config) (*state, error) {
 	var problems []Problem
 	versions, adopted, ps := loadPolicies(cfg.ContentDir)
 	problems = append(problems, ps...)
-	quizzes, ps := quiz.LoadDir(cfg.QuizDir)
-	problems = append(problems, ps...)
+	quizzes, qps := quiz.LoadDir(cfg.QuizDir)
+	problems = append(problems, quizProblems(qps)...)
 	st := &state{quizzes: map[string]*quiz.Quiz{}, versions: versions, adopted: adopted}
 	for _, q := range quizzes {
 		if versions != nil {
-			problems = append(problems, q.Validate(versions)...)
+			problems = append(problems, quizProblems(q.Validate(versions))...)
 			if v, ok := versions[q.Policy]; ok && v == "" {
 				problems = append(problems, Problem{File: q.File, Line: 0, Message: fmt.Sprintf(
 					"policy %q has no version: add version: \"1.0\" to the front matter of its file in %s, because every completion records the version it covers",
