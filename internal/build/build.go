@@ -18,7 +18,6 @@ import (
 	"github.com/policysite/policysite/internal/lint"
 	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/policy"
-	"github.com/policysite/policysite/internal/poster"
 	"github.com/policysite/policysite/internal/school"
 	"github.com/policysite/policysite/internal/textenc"
 )
@@ -60,7 +59,7 @@ func Site(opt Options) (*Result, error) {
 	if msg := policy.BaseURLProblem(opt.BaseURL); msg != "" {
 		return nil, fmt.Errorf("--base-url: %s", strings.Replace(msg, "write baseURL = ", "give --base-url ", 1))
 	}
-	findings, err := lint.Check(opt.Source, lint.Options{})
+	site, findings, err := lint.Run(opt.Source, lint.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +110,7 @@ func Site(opt Options) (*Result, error) {
 		return nil, err
 	}
 	// Posters: fit check, PDFs and previews, written beside their pages.
-	notes, err := poster.Build(context.Background(), poster.Options{Source: opt.Source, Dest: tmp})
+	notes, err := buildPosters(context.Background(), tmp, site.Posters)
 	if err != nil {
 		return nil, err
 	}

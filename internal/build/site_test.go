@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/policysite/policysite/internal/poster"
+	"github.com/policysite/policysite/internal/chromium"
 )
 
 // rootURL finds addresses that start at the root of the host: href=/x,
@@ -111,7 +111,7 @@ language: en
 	if a := read(t, filepath.Join(dest, "accessibility/index.html")); !strings.Contains(a, "policy website of Fixture Primary School at <a href=https://example.org/school/") {
 		t.Errorf("the accessibility statement does not say it covers https://example.org/school/:\n%.600s", a[strings.Index(a, "<main"):])
 	}
-	if _, err := poster.FindChromium(); err == nil {
+	if _, err := chromium.Find(); err == nil {
 		if _, err := os.Stat(filepath.Join(dest, "posters/rules/rules.pdf")); err != nil {
 			t.Errorf("no poster PDF at the sub-path: %v", err)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/policy"
+	"github.com/policysite/policysite/internal/poster"
 	"github.com/policysite/policysite/internal/school"
 )
 
@@ -40,6 +41,9 @@ type Site struct {
 	// accessibility statement, posters): school variables, placeholders and
 	// links into policies are checked there too.
 	Pages []*policy.Policy
+	// Posters are the classroom posters in content/posters, as far as they
+	// could be read; the build prints these.
+	Posters []*poster.Poster
 
 	opt      Options
 	bySlug   map[string]*policy.Policy
@@ -74,11 +78,8 @@ func (s *Site) hasAnchor(p *policy.Policy, anchor string) bool {
 	return false
 }
 
-// A siteCheck looks at the loaded site and reports findings.
-//
-// This list is the extension point: to add checks (the poster rules, such as
-// an unknown icon or a reading level too high for pupils), write a
-// func(*Site) []school.Finding in a new file of this package and append it here.
+// siteChecks are every check, in the order they run: to add one, write a
+// func(*Site) []school.Finding in a file of this package and list it here.
 var siteChecks = []func(*Site) []school.Finding{
 	checkOwners,
 	checkTitles,
@@ -96,20 +97,28 @@ var siteChecks = []func(*Site) []school.Finding{
 	checkPastedMarkdown,
 	checkPastedHTML,
 	checkQuizzes,
+	checkPosters,
 }
 
 // Check reads the site in siteDir and returns its findings sorted by file
 // and line. The error is only for a site that cannot be read at all (no such
 // folder); everything wrong inside it is a school.Finding.
 func Check(siteDir string, opt Options) ([]school.Finding, error) {
+	_, findings, err := Run(siteDir, opt)
+	return findings, err
+}
+
+// Run is Check that also returns the site it read, for the build to publish
+// from: what check read is what is built, not read a second time.
+func Run(siteDir string, opt Options) (*Site, []school.Finding, error) {
 	site, findings, err := Load(siteDir, opt)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, c := range siteChecks {
 		findings = append(findings, c(site)...)
 	}
-	return school.Sort(findings), nil
+	return site, school.Sort(findings), nil
 }
 
 // Load reads the config and every content page of the site, reporting what

@@ -1,4 +1,4 @@
-package poster
+package build
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/policysite/policysite"
+	"github.com/policysite/policysite/internal/chromium"
 	"github.com/policysite/policysite/internal/hugo"
 )
 
@@ -21,9 +22,9 @@ import (
 //	fresh-ms/poster   the same divided by the posters
 //	fresh/shared      how many times slower a fresh browser per poster is
 //
-// Run: go test ./internal/poster -run '^$' -bench PosterPDFs -benchtime 3x
+// Run: go test ./internal/build -run '^$' -bench PosterPDFs -benchtime 3x
 func BenchmarkPosterPDFs(b *testing.B) {
-	chromium, err := FindChromium()
+	exe, err := chromium.Find()
 	if err != nil {
 		b.Fatalf("%v: the benchmark needs Chromium (make setup)", err)
 	}
@@ -35,39 +36,48 @@ func BenchmarkPosterPDFs(b *testing.B) {
 	if err != nil || len(entries) == 0 {
 		b.Fatalf("the example school's build listed no posters (%v)", err)
 	}
+	jobs := func(es []posterEntry) []*posterJob {
+		out := make([]*posterJob, len(es))
+		for i, e := range es {
+			out[i] = &posterJob{entry: e}
+		}
+		return out
+	}
 	ctx := context.Background()
 	n := float64(len(entries))
 	var shared, render, fresh time.Duration
 	for b.Loop() {
 		// One browser for all posters.
 		t0 := time.Now()
-		br, err := StartBrowser(chromium)
+		br, err := chromium.Start(exe)
 		if err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		pages, err := RenderAll(ctx, br, dest, entries)
+		all := jobs(entries)
+		err = printPosters(ctx, br, dest, all)
 		br.Close()
 		if err != nil {
 			b.Fatal(err)
 		}
 		shared += time.Since(t0)
 		render += time.Since(t1)
-		checkPages(b, entries, pages)
+		checkPrinted(b, all)
 
 		// A fresh browser for each poster.
 		t2 := time.Now()
 		for _, e := range entries {
-			br, err := StartBrowser(chromium)
+			br, err := chromium.Start(exe)
 			if err != nil {
 				b.Fatal(err)
 			}
-			pages, err := RenderAll(ctx, br, dest, []Entry{e})
+			one := jobs([]posterEntry{e})
+			err = printPosters(ctx, br, dest, one)
 			br.Close()
 			if err != nil {
 				b.Fatal(err)
 			}
-			checkPages(b, []Entry{e}, pages)
+			checkPrinted(b, one)
 		}
 		fresh += time.Since(t2)
 	}
@@ -83,11 +93,11 @@ func BenchmarkPosterPDFs(b *testing.B) {
 	b.ReportMetric(float64(fresh)/float64(shared), "fresh/shared")
 }
 
-func checkPages(b *testing.B, entries []Entry, pages []*Page) {
+func checkPrinted(b *testing.B, jobs []*posterJob) {
 	b.Helper()
-	for i, p := range pages {
-		if len(p.PDF) == 0 || len(p.Preview) == 0 {
-			b.Fatalf("%s: no PDF or preview (fit: first rule off the sheet %d)", entries[i].File, p.Measure.FirstOverflow())
+	for _, j := range jobs {
+		if len(j.out.pdf) == 0 || len(j.out.image) == 0 {
+			b.Fatalf("%s: no PDF or preview (fit: first rule off the sheet %d)", j.entry.File, j.out.measure.FirstOverflow())
 		}
 	}
 }

@@ -1,8 +1,15 @@
-package poster
+// Package chromium is the one headless Chromium policysite prints with:
+// classroom posters now, policy PDFs later. One browser serves a whole
+// build, in up to Tabs tabs at once, because starting Chromium costs more
+// than printing a page (see BenchmarkPosterPDFs in internal/build). It knows
+// nothing of posters: a caller gives the page, the sheet, a script that
+// measures the page, and whether to print it.
+package chromium
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -19,16 +26,13 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// PreviewWidth is the width in pixels of a poster's preview image.
-const PreviewWidth = 480
-
 // chromiumNames are the commands Chromium goes by, in the order they are
 // tried when CHROMIUM is not set.
 var chromiumNames = []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome", "headless_shell"}
 
-// FindChromium returns the path of the browser to print with: $CHROMIUM when
+// Find returns the path of the browser to print with: $CHROMIUM when
 // set (a path or a command name), else the first of the usual names on PATH.
-func FindChromium() (string, error) {
+func Find() (string, error) {
 	if c := os.Getenv("CHROMIUM"); c != "" {
 		p, err := exec.LookPath(c)
 		if err != nil {
@@ -44,8 +48,8 @@ func FindChromium() (string, error) {
 	return "", errors.New("no Chromium found (install chromium, or set CHROMIUM to the path of a Chromium or Chrome)")
 }
 
-// Browser is one headless Chromium that renders posters, in up to Tabs
-// tabs at once.
+// Browser is one headless Chromium that prints pages, in up to Tabs tabs at
+// once.
 type Browser struct {
 	ctx    context.Context // the first tab, which the browser lives as long as
 	cancel []context.CancelFunc
@@ -55,14 +59,14 @@ type Browser struct {
 	opened int
 }
 
-// Tabs is how many posters one browser renders at the same time: a page
+// Tabs is how many pages one browser prints at the same time: a page
 // mostly waits on its files and on the browser's other processes, so two
 // tabs keep two cores busy.
 const Tabs = 2
 
-// StartBrowser starts Chromium at execPath and opens the tab posters are
-// rendered in. Close it when done.
-func StartBrowser(execPath string) (*Browser, error) {
+// Start starts Chromium at execPath (see Find) and opens its first tab.
+// Close it when done.
+func Start(execPath string) (*Browser, error) {
 	b := &Browser{tabs: make(chan context.Context, Tabs)}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(execPath),
@@ -137,90 +141,41 @@ func (b *Browser) Close() {
 	b.cancel = nil
 }
 
-// Page is what one poster page looked like in the browser, and the files
-// made from it.
-type Page struct {
-	// Measure is where the rules ended up on the sheet.
-	Measure Measure
-	PDF     []byte // nil when the rules did not fit
-	Preview []byte // PNG, PreviewWidth wide; nil when the rules did not fit
-	cached  bool   // from the cache: it fitted when it was rendered
+// Job is one page to print.
+type Job struct {
+	URL string
+	// WidthMM and HeightMM are the sheet's size: the window is made that
+	// size, with print media emulated, so the layout is the printed one and
+	// a preview is the whole sheet.
+	WidthMM, HeightMM float64
+	// Measure is JavaScript evaluated once the page has loaded (a promise is
+	// awaited); its JSON result is Printed.Measure.
+	Measure string
+	// Print looks at the measure and says whether to make the PDF and the
+	// preview: a page that does not fit its sheet is not printed.
+	Print func(measure json.RawMessage) bool
+	// PreviewWidth is the width in pixels of the PNG preview.
+	PreviewWidth float64
+	// FontOf, when set, is a CSS selector: for a page that is not printed,
+	// Printed.Font is the family most of that element's letters were drawn in
+	// (the same page fits with one font and not with a wider one).
+	FontOf string
 }
 
-// Measure is the layout of a poster page in print, in CSS pixels (1/96 in).
-type Measure struct {
-	Error  string  `json:"error"`
-	Width  float64 `json:"width"`  // of the sheet
-	Height float64 `json:"height"` // of the sheet
-	// Limit is the bottom of the space for rules: the sheet's bottom less
-	// its safe margin.
-	Limit float64    `json:"limit"`
-	Rules []RuleRect `json:"rules"`
-	// Broken lists images (icons, logo) the browser could not load.
-	Broken []string `json:"broken"`
-	// Wide is true when something is wider than the sheet's safe area.
-	Wide      bool   `json:"wide"`
-	Direction string `json:"direction"`
-	// Font is the family the browser drew the first rule in, asked of it
-	// only when the rules do not fit: the same poster fits with one font and
-	// not with a wider one, so the error names it.
-	Font string `json:"-"`
+// Printed is what one page looked like in the browser, and the files made
+// from it.
+type Printed struct {
+	Measure json.RawMessage
+	PDF     []byte // nil when not printed
+	Preview []byte // PNG, PreviewWidth wide; nil when not printed
+	Font    string
 }
 
-// RuleRect is where one rule is on the sheet.
-type RuleRect struct {
-	Top    float64 `json:"top"`
-	Bottom float64 `json:"bottom"`
-	Left   float64 `json:"left"`
-	Right  float64 `json:"right"`
-	Icon   float64 `json:"icon"` // horizontal centre of the icon
-	Text   float64 `json:"text"` // horizontal centre of the text
-}
-
-// FirstOverflow is the index of the first rule that does not end inside
-// the sheet's safe area, or -1 when all fit.
-func (m *Measure) FirstOverflow() int {
-	for i, r := range m.Rules {
-		if r.Bottom > m.Limit+0.5 {
-			return i
-		}
-	}
-	return -1
-}
-
-// measureJS waits for fonts and images, then reports the layout of the sheet
-// (print media is emulated by then).
-const measureJS = `(async () => {
-	await document.fonts.ready;
-	await Promise.all([...document.images].map(i => i.complete ? null :
-		new Promise(r => { i.addEventListener("load", r); i.addEventListener("error", r); })));
-	const sheet = document.querySelector("article.poster");
-	if (!sheet) return {error: 'the page has no <article class="poster">: is layouts/posters/page.html the poster layout?'};
-	const list = sheet.querySelector(".poster-rules");
-	const s = sheet.getBoundingClientRect();
-	const cs = getComputedStyle(sheet);
-	const box = el => el ? el.getBoundingClientRect() : null;
-	const mid = r => r ? (r.left + r.right) / 2 : 0;
-	const rules = list ? [...list.querySelectorAll(":scope > .poster-rule")].map(li => {
-		const r = li.getBoundingClientRect();
-		return {top: r.top - s.top, bottom: r.bottom - s.top, left: r.left - s.left, right: r.right - s.left,
-			icon: mid(box(li.querySelector(".poster-icon"))) - s.left, text: mid(box(li.querySelector(".poster-text"))) - s.left};
-	}) : [];
-	return {
-		width: s.width, height: s.height,
-		limit: s.height - parseFloat(cs.paddingBottom),
-		rules,
-		broken: [...sheet.querySelectorAll("img")].filter(i => !i.naturalWidth).map(i => i.getAttribute("src")),
-		wide: sheet.scrollWidth > sheet.clientWidth + 1 || (list && list.scrollWidth > list.clientWidth + 1),
-		direction: cs.direction,
-	};
-})()`
-
-// Render loads one poster page at url, measures it in print, and unless the
-// rules overflow, prints it to PDF and takes its preview image. widthMM and
-// heightMM are the sheet's size; the window is made that size, so the
-// preview is the whole sheet.
-func (b *Browser) Render(ctx context.Context, url string, widthMM, heightMM float64) (*Page, error) {
+// Print loads job.URL in an idle tab, measures it, and prints it unless
+// job.Print says no.
+func (b *Browser) Print(ctx context.Context, job Job) (*Printed, error) {
+	url := job.URL
+	widthMM, heightMM := job.WidthMM, job.HeightMM
 	t, err := b.tab(ctx)
 	if err != nil {
 		return nil, b.err(ctx, "loading "+url, err)
@@ -247,24 +202,27 @@ func (b *Browser) Render(ctx context.Context, url string, widthMM, heightMM floa
 	if err := chromedp.Do(tab, setup, chromedp.Navigate(url)); err != nil {
 		return nil, b.err(ctx, "loading "+url, err)
 	}
-	m, err := chromedp.Run(tab, chromedp.Evaluate[Measure](measureJS, chromedp.EvalAwaitPromise))
+	m, err := chromedp.Run(tab, chromedp.Evaluate[json.RawMessage](job.Measure, chromedp.EvalAwaitPromise))
 	if err != nil {
 		return nil, b.err(ctx, "measuring "+url, err)
 	}
-	out := &Page{Measure: m}
-	if m.FirstOverflow() >= 0 && m.Error == "" {
-		// Best effort: the error is clear without the font's name.
-		out.Measure.Font, _ = chromedp.Run(tab, chromedp.Action[string](firstRuleFont))
-	}
-	if m.Error != "" || m.FirstOverflow() >= 0 || len(m.Broken) > 0 || m.Wide {
+	out := &Printed{Measure: m}
+	if !job.Print(m) {
+		if job.FontOf != "" {
+			// Best effort: the caller's message is clear without the font's name.
+			out.Font, _ = chromedp.Run(tab, chromedp.Action[string](func(ctx context.Context, t *chromedp.Target) (string, error) {
+				return fontOf(ctx, t, job.FontOf)
+			}))
+		}
 		return out, nil
 	}
 
+	w, h := float64(px(widthMM)), float64(px(heightMM))
 	shot := func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
 		res, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
 			Format: page.CaptureScreenshotFormatPng,
 			// The window is the sheet's size, so the sheet is all in view.
-			Clip: &page.Viewport{X: 0, Y: 0, Width: m.Width, Height: m.Height, Scale: PreviewWidth / m.Width},
+			Clip: &page.Viewport{X: 0, Y: 0, Width: w, Height: h, Scale: job.PreviewWidth / w},
 		})
 		return res.Data, err
 	}
@@ -286,9 +244,9 @@ func (b *Browser) Render(ctx context.Context, url string, widthMM, heightMM floa
 	return out, nil
 }
 
-// firstRuleFont returns the family of the installed font that most of the
-// first rule's letters were drawn in.
-func firstRuleFont(ctx context.Context, t *chromedp.Target) (string, error) {
+// fontOf returns the family of the installed font that most of the letters
+// of the first element matching selector were drawn in.
+func fontOf(ctx context.Context, t *chromedp.Target, selector string) (string, error) {
 	if _, err := cdp.Call(ctx, t, dom.Enable, dom.EnableParams{}); err != nil {
 		return "", err
 	}
@@ -299,7 +257,7 @@ func firstRuleFont(ctx context.Context, t *chromedp.Target) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	n, err := cdp.Call(ctx, t, dom.QuerySelector, dom.QuerySelectorParams{NodeID: doc.Root.NodeID, Selector: ".poster-rule .poster-text"})
+	n, err := cdp.Call(ctx, t, dom.QuerySelector, dom.QuerySelectorParams{NodeID: doc.Root.NodeID, Selector: selector})
 	if err != nil || n.NodeID == 0 {
 		return "", err
 	}

@@ -1,4 +1,4 @@
-package poster
+package build
 
 import (
 	"crypto/sha256"
@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// renderVersion changes whenever this package renders a page differently,
+// renderVersion changes whenever the poster step prints a page differently,
 // so that older cached files are not used.
 const renderVersion = "poster-render-1"
 
@@ -80,7 +80,7 @@ var assetRe = regexp.MustCompile(`(?:src|href)=["']?([^"' >]+)`)
 
 // key is the cache key of one poster page in the built site dest, or "" when
 // it cannot be made.
-func (c *cache) key(dest string, e Entry) string {
+func (c *cache) key(dest string, e posterEntry) string {
 	if c.dir == "" {
 		return ""
 	}
@@ -125,6 +125,21 @@ func (c *cache) key(dest string, e Entry) string {
 		f.Close()
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// lookUp sets each job's cache key and takes what is cached; it returns the
+// jobs left to print.
+func (c *cache) lookUp(dest string, jobs []*posterJob) []*posterJob {
+	var todo []*posterJob
+	for _, j := range jobs {
+		j.key = c.key(dest, j.entry)
+		if pdf, png, ok := c.get(j.key); ok {
+			j.out = &printedPoster{pdf: pdf, image: png, cached: true}
+			continue
+		}
+		todo = append(todo, j)
+	}
+	return todo
 }
 
 // get returns the cached PDF and preview for key, if both are there.

@@ -1,4 +1,4 @@
-package poster_test
+package build_test
 
 // The poster step as part of whole builds of a copy of the example school:
 // posters rendered once and then taken from the cache until they change; a
@@ -27,21 +27,7 @@ import (
 func exampleSite(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	err := fs.WalkDir(policysite.Example, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dir, filepath.FromSlash(p))
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := fs.ReadFile(policysite.Example, p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, policysite.Example); err != nil {
 		t.Fatal(err)
 	}
 	return dir
