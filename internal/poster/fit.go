@@ -97,6 +97,7 @@ func SheetMM(paper, orientation string) (w, h float64) {
 	}
 	return p.Size()
 }
+
 // FitProblem says what is wrong with a poster's layout, or "".
 func FitProblem(p *Poster, m Measure) string {
 	if m.Error != "" {
@@ -142,6 +143,7 @@ func FitProblem(p *Poster, m Measure) string {
 	}
 	return msg
 }
+
 // designedFonts are the fonts the poster layout is measured and tested
 // with (static/css/poster.css names them first in its font stacks). Another
 // font, such as DejaVu Sans on a machine without them, is wider, so a poster
