@@ -37,7 +37,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/policysite/policysite/internal/lint"
 	"github.com/policysite/policysite/internal/poster"
+	"github.com/policysite/policysite/internal/school"
 )
 
 // examplePosters are the posters the example school ships, as a teacher
@@ -63,16 +65,21 @@ var paperPt = map[string][2]float64{"A4": {595.28, 841.89}, "A3": {841.89, 1190.
 // loadPosters reads the example school's posters as the build does, for the
 // rules each must show.
 var loadPosters = sync.OnceValues(func() (map[string]*poster.Poster, error) {
-	posters, probs := poster.Load("..")
-	if len(probs) > 0 {
-		var b strings.Builder
-		for _, p := range probs {
-			b.WriteString(p.String() + "\n")
+	site, findings, err := lint.Run("..", lint.Options{})
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	for _, f := range findings {
+		if f.Severity == school.Error || strings.HasPrefix(f.File, "content/posters/") {
+			b.WriteString(f.String() + "\n")
 		}
+	}
+	if b.Len() > 0 {
 		return nil, fmt.Errorf("the example school's posters have problems:\n%s", b.String())
 	}
 	m := map[string]*poster.Poster{}
-	for _, p := range posters {
+	for _, p := range site.Posters {
 		m[strings.TrimSuffix(filepath.Base(p.File), ".md")] = p
 	}
 	return m, nil

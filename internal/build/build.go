@@ -95,7 +95,7 @@ func Site(opt Options) (*Result, error) {
 		Source:  opt.Source,
 		Dest:    tmp,
 		Theme:   Theme(),
-		Params:  opt.Params,
+		Params:  hugoParams(site.School, opt.Params),
 		BaseURL: opt.BaseURL,
 		Minify:  !opt.NoMinify,
 		Log:     opt.Log,
@@ -129,6 +129,20 @@ func Site(opt Options) (*Result, error) {
 	}
 	ok = true
 	return &Result{Pages: res.Pages, Duration: time.Since(start), Notes: notes}, nil
+}
+
+// hugoParams are the template parameters of a build: the run's own, and
+// what the theme takes from policysite rather than work out again, such as
+// the text each school variable shows (the school shortcode).
+func hugoParams(sch *policy.School, params map[string]any) map[string]any {
+	out := map[string]any{"policysite_school": map[string]string{}}
+	if sch != nil {
+		out["policysite_school"] = sch.Outputs()
+	}
+	for k, v := range params {
+		out[k] = v
+	}
+	return out
 }
 
 // swap puts the new folder where the old one was. Between the two renames

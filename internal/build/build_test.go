@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/policysite/policysite/internal/hugo"
+	"github.com/policysite/policysite/internal/policy"
 )
 
 // copyDir copies a fixture site so a test can change it.
@@ -265,11 +266,16 @@ func genSite(tb testing.TB, n int) string {
 func BenchmarkBuild1000(b *testing.B) {
 	site := genSite(b, 1000)
 	out := b.TempDir()
+	cfg, _, err := policy.LoadConfig(site)
+	if err != nil {
+		b.Fatal(err)
+	}
+	params := hugoParams(cfg.School, nil) // what the theme's school shortcode shows
 	var ours, plain time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		if _, err := hugo.Build(hugo.Options{Source: site, Dest: filepath.Join(out, fmt.Sprint("hugo", i)), Theme: Theme(), Minify: true}); err != nil {
+		if _, err := hugo.Build(hugo.Options{Source: site, Dest: filepath.Join(out, fmt.Sprint("hugo", i)), Theme: Theme(), Params: params, Minify: true}); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()

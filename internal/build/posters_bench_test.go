@@ -8,6 +8,7 @@ import (
 	"github.com/policysite/policysite"
 	"github.com/policysite/policysite/internal/chromium"
 	"github.com/policysite/policysite/internal/hugo"
+	"github.com/policysite/policysite/internal/policy"
 )
 
 // BenchmarkPosterPDFs makes the example school's posters (PDF and preview
@@ -29,7 +30,11 @@ func BenchmarkPosterPDFs(b *testing.B) {
 		b.Fatalf("%v: the benchmark needs Chromium (make setup)", err)
 	}
 	dest := b.TempDir()
-	if _, err := hugo.Build(hugo.Options{Source: "../..", Dest: dest, Theme: policysite.Theme}); err != nil {
+	cfg, _, err := policy.LoadConfig("../..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := hugo.Build(hugo.Options{Source: "../..", Dest: dest, Theme: policysite.Theme, Params: hugoParams(cfg.School, nil)}); err != nil {
 		b.Fatalf("building the example school: %v", err)
 	}
 	entries, err := readManifest(dest)

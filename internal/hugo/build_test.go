@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/policysite/policysite/internal/policy"
 )
 
 // The school shortcode is the last line of defence when check was skipped:
@@ -31,7 +33,13 @@ func TestUnknownSchoolKeyFailsWithPosition(t *testing.T) {
 		"layouts/page.html":               {Data: []byte(`{{ .Content }}`)},
 		"layouts/home.html":               {Data: []byte(`home`)},
 	}
-	_, err = Build(Options{Source: site, Dest: filepath.Join(t.TempDir(), "out"), Theme: theme})
+	// The values the shortcode shows, as the build hands them over.
+	cfg, _, err := policy.LoadConfig(site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := map[string]any{"policysite_school": cfg.School.Outputs()}
+	_, err = Build(Options{Source: site, Dest: filepath.Join(t.TempDir(), "out"), Theme: theme, Params: params})
 	if err == nil {
 		t.Fatal("build with an unknown key succeeded")
 	}
@@ -46,7 +54,7 @@ func TestUnknownSchoolKeyFailsWithPosition(t *testing.T) {
 
 	write("content/a.md", "---\ntitle: A\n---\n\nOur DSL is {{< school \"dsl.name\" >}}.\n")
 	out := filepath.Join(t.TempDir(), "out")
-	if _, err := Build(Options{Source: site, Dest: out, Theme: theme}); err != nil {
+	if _, err := Build(Options{Source: site, Dest: out, Theme: theme, Params: params}); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(filepath.Join(out, "a/index.html"))

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/policysite/policysite/internal/hugo"
 	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/policy"
 	"github.com/policysite/policysite/internal/poster"
@@ -46,6 +47,7 @@ type Site struct {
 	Posters []*poster.Poster
 
 	opt      Options
+	md       *hugo.Markdown
 	bySlug   map[string]*policy.Policy
 	anchors  map[*policy.Policy]map[string]bool
 	byFile   map[string]*policy.Policy // "content/policies/x.md" -> policy
@@ -147,8 +149,8 @@ func Load(siteDir string, opt Options) (*Site, []school.Finding, error) {
 	if opt.WarnDays <= 0 {
 		opt.WarnDays = 60
 	}
-	site := &Site{Dir: siteDir, Config: cfg, School: cfg.School, opt: opt}
-	parser := &policy.Parser{Root: siteDir, Normalize: normalize}
+	site := &Site{Dir: siteDir, Config: cfg, School: cfg.School, opt: opt, md: siteMarkdown(siteDir)}
+	parser := &policy.Parser{Root: siteDir, Normalize: normalize, Markdown: site.md}
 	if cfg.School != nil {
 		parser.School = cfg.School
 	}
@@ -174,6 +176,15 @@ func Load(siteDir string, opt Options) (*Site, []school.Finding, error) {
 	findings = append(findings, probs...)
 	site.index()
 	return site, findings, nil
+}
+
+// siteMarkdown is Hugo's Markdown as the site configures it, or Hugo's
+// defaults when the config cannot be read (that is reported already).
+func siteMarkdown(siteDir string) *hugo.Markdown {
+	if md, err := hugo.NewMarkdown(siteDir); err == nil {
+		return md
+	}
+	return hugo.DefaultMarkdown()
 }
 
 // normalize applies the build's repairs of pasted Markdown, so headings that

@@ -107,7 +107,7 @@ func checkHeadings(s *Site) []school.Finding {
 			}
 			if m := badIDRe.FindStringSubmatch(h.Text); m != nil && !h.Explicit {
 				out = append(out, school.Warnf(p.File, h.Line,
-					"the heading shows %q as text, because an id cannot contain spaces or other punctuation: write {#%s}", m[0], policy.AnchorID(m[1])))
+					"the heading shows %q as text, because an id cannot contain spaces or other punctuation: write {#%s}", m[0], s.md.AnchorID(m[1])))
 			}
 			if !h.Explicit && !hasWord(shortcodeRe.ReplaceAllString(h.Text, "x")) {
 				out = append(out, school.Warnf(p.File, h.Line,
@@ -117,7 +117,7 @@ func checkHeadings(s *Site) []school.Finding {
 			if h.Unstable {
 				out = append(out, school.Warnf(p.File, h.Line,
 					"the heading \"%s\" contains a {{< … >}} shortcode, so Hugo gives it an id that can change at every build and links or quiz references to it break: use {{%% school \"…\" %%}} in headings, or give the heading a fixed id, e.g. ## %s {#%s}",
-					h.Text, h.Text, suggestID(h.Text)))
+					h.Text, h.Text, s.suggestID(h.Text)))
 			}
 		}
 	}
@@ -130,8 +130,8 @@ var shortcodeRe = regexp.MustCompile(`\{\{[<%].*?[>%]\}\}`)
 
 // suggestID proposes a fixed id for a heading whose automatic one is unstable:
 // the id of its text without the shortcodes.
-func suggestID(text string) string {
-	id := policy.AnchorID(strings.Join(strings.Fields(shortcodeRe.ReplaceAllString(text, " ")), " "))
+func (s *Site) suggestID(text string) string {
+	id := s.md.AnchorID(strings.Join(strings.Fields(shortcodeRe.ReplaceAllString(text, " ")), " "))
 	if id == "" || id == "heading" {
 		return "section"
 	}
@@ -216,7 +216,7 @@ func checkStrayFiles(s *Site) []school.Finding {
 			continue
 		}
 		file := "content/policies/" + name
-		slug := policy.AnchorID(strings.TrimSuffix(name, filepath.Ext(name)))
+		slug := s.md.AnchorID(strings.TrimSuffix(name, filepath.Ext(name)))
 		if slices.Contains(wordProcessorFiles, ext) {
 			out = append(out, school.Errorf(file, 0,
 				"this %s file is not read as a policy (only .md files are), and the website would publish it as it is, at /policies/%s: if it is a policy, save it as plain text named %s.md with the policy fields at the top (`policysite new policy %s` makes such a file to paste the text into); if not, move it out of content/policies",

@@ -13,7 +13,7 @@ import (
 // still matches the rules it translates. The poster package does the work,
 // and the build runs the same checks on the posters it publishes.
 func checkPosters(s *Site) []school.Finding {
-	site, findings := poster.NewSite(s.Dir)
+	site, findings := poster.NewSite(s.Dir, s.Policies)
 	posters, probs := site.Load()
 	s.Posters = posters
 	findings = append(findings, probs...)

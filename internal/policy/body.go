@@ -4,265 +4,164 @@ import (
 	"bytes"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/policysite/policysite/internal/school"
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
-	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
-
-// segKind says what a stretch of the Markdown we hand to goldmark stands for.
-type segKind int
-
-const (
-	segSource  segKind = iota // copied from the file unchanged
-	segValue                  // output of {{% school %}}: known text
-	segOpaque                 // a {{< >}} shortcode: Hugo's placeholder, then HTML we do not know
-	segUnknown                // a {{% %}} shortcode whose Markdown output we do not know
-	segLiteral                // an escaped tag, printed as written
-)
-
-// seg maps a stretch of the expanded Markdown back to the file.
-type seg struct {
-	md, src, mdLen int
-	kind           segKind
-}
-
-// expanded is a body with its shortcodes replaced as Hugo replaces them
-// before Markdown rendering, plus the map back to file lines.
-type expanded struct {
-	md         []byte
-	segs       []seg
-	lineStarts []int // offsets in body of each line start
-	bodyLine   int
-	raw        map[string]string // Hugo-style placeholder -> the tag as written
-}
-
-// restore puts the written shortcode back where text shows a placeholder, so
-// messages quote what the author wrote.
-func (e *expanded) restore(s string) string {
-	if !strings.Contains(s, "HAHAHUGOSHORTCODE") {
-		return s
-	}
-	for ph, raw := range e.raw {
-		s = strings.ReplaceAll(s, ph, raw)
-	}
-	return s
-}
-
-// hugoPlaceholder mimics the text Hugo puts where a {{< >}} shortcode goes
-// while Markdown is rendered ("HAHAHUGOSHORTCODE" + page id + "s" + ordinal +
-// "HBHB"). The page id is an internal counter, so ids of headings that
-// contain one change from build to build.
-func hugoPlaceholder(ordinal int) string {
-	return "HAHAHUGOSHORTCODE0s" + strconv.Itoa(ordinal) + "HBHB"
-}
-
-func expand(body []byte, bodyLine int, tags []scTag, vals SchoolValues) *expanded {
-	e := &expanded{bodyLine: bodyLine, lineStarts: []int{0}, raw: map[string]string{}}
-	for i, c := range body {
-		if c == '\n' {
-			e.lineStarts = append(e.lineStarts, i+1)
-		}
-	}
-	md := make([]byte, 0, len(body)+64)
-	prev := 0
-	add := func(src int, kind segKind, b []byte) {
-		e.segs = append(e.segs, seg{md: len(md), src: src, mdLen: len(b), kind: kind})
-		md = append(md, b...)
-	}
-	ordinal := 0
-	for _, t := range tags {
-		add(prev, segSource, body[prev:t.start])
-		switch {
-		case t.escaped:
-			lit := strings.Replace(strings.Replace(t.Raw, "/*", "", 1), "*/", "", 1)
-			add(t.start, segLiteral, []byte(lit))
-		case t.Closing && t.Markdown:
-			add(t.start, segUnknown, nil)
-		case t.Closing:
-			add(t.start, segOpaque, nil)
-		case (t.Name == "ref" || t.Name == "relref") && len(t.Args) > 0:
-			// The page path is what a link check needs; Hugo turns it into
-			// the page's address, and fails the build if there is none.
-			add(t.start, segValue, []byte(t.Args[0]))
-		case t.Markdown && t.Name == "school" && vals != nil:
-			if v, ok := vals.ShortcodeOutput(schoolKey(t.Shortcode)); ok {
-				add(t.start, segValue, []byte(v))
-			} else {
-				add(t.start, segUnknown, nil)
-			}
-		case t.Markdown:
-			add(t.start, segUnknown, nil)
-		default:
-			ph := hugoPlaceholder(ordinal)
-			e.raw[ph] = t.Raw
-			add(t.start, segOpaque, []byte(ph))
-		}
-		ordinal++
-		prev = t.end
-	}
-	add(prev, segSource, body[prev:])
-	e.md = md
-	return e
-}
-
-// schoolKey is the variable a school shortcode asks for: its first argument,
-// the only form the theme's shortcode reads.
-func schoolKey(s Shortcode) string {
-	if len(s.Args) > 0 {
-		return s.Args[0]
-	}
-	return ""
-}
-
-// SchoolKey returns the variable key a school shortcode asks for ("" if none).
-func (s Shortcode) SchoolKey() string { return schoolKey(s) }
-
-// segAt returns the segment that holds md offset off.
-func (e *expanded) segAt(off int) seg {
-	i := sort.Search(len(e.segs), func(i int) bool { return e.segs[i].md > off }) - 1
-	// Empty replacement segments share their offset with the next one; the
-	// search lands on the last of them, which is the one text continues in.
-	if i < 0 {
-		return e.segs[0]
-	}
-	return e.segs[i]
-}
-
-// srcOffset maps an offset in the expanded Markdown to one in the body.
-func (e *expanded) srcOffset(off int) int {
-	s := e.segAt(off)
-	if s.kind != segSource {
-		return s.src
-	}
-	return s.src + off - s.md
-}
-
-// line maps an offset in the expanded Markdown to a 1-based file line.
-func (e *expanded) line(off int) int {
-	src := e.srcOffset(off)
-	i := sort.Search(len(e.lineStarts), func(i int) bool { return e.lineStarts[i] > src }) - 1
-	return e.bodyLine + max(i, 0)
-}
-
-// holds reports whether [start, end] of the Markdown holds a segment of kind.
-func (e *expanded) holds(kind segKind, start, end int) bool {
-	for _, s := range e.segs {
-		if s.kind == kind && s.md >= start && s.md <= end {
-			return true
-		}
-	}
-	return false
-}
 
 type span struct{ start, end int }
 
-func (p *Policy) analyseBody(body []byte, vals SchoolValues) []school.Finding {
-	var probs []school.Finding
+// Markdown parses a page body as the site's Hugo build does
+// (internal/hugo.Markdown): each heading node carries the id Hugo gives it in
+// its "id" attribute, computed by Hugo's own code for the site's
+// autoHeadingIDType. Parse must be safe for concurrent use.
+type Markdown interface {
+	Parse(src []byte) ast.Node
+}
+
+// bodyReader gathers what a body holds while walking its parsed Markdown.
+type bodyReader struct {
+	p      *Policy
+	e      *expanded
+	probs  []school.Finding
+	masks  []span // code and raw HTML: not prose
+	labels []span // link and image texts
+	last   int    // furthest Markdown offset seen, for nodes without their own position
+}
+
+// analyseBody reads the headings, links, images, shortcodes, placeholders
+// and pasted HTML of a body, parsed by md.
+func (p *Policy) analyseBody(md Markdown, body []byte, vals SchoolValues) []school.Finding {
+	tags, probs := p.readShortcodes(body)
+	r := &bodyReader{p: p, e: expand(body, p.BodyLine, tags, vals), probs: probs}
+	_ = ast.Walk(md.Parse(r.e.md), r.visit)
+	r.spacedLinks()
+	r.placeholders()
+	return r.probs
+}
+
+// readShortcodes records the body's shortcode tags and their syntax errors.
+func (p *Policy) readShortcodes(body []byte) ([]scTag, []school.Finding) {
 	tags, errs := scanShortcodes(body)
-	e := expand(body, p.BodyLine, tags, vals)
+	lines := lineStarts(body)
 	for _, t := range tags {
-		if t.escaped {
-			continue
+		if !t.escaped {
+			sc := t.Shortcode
+			sc.Line = p.BodyLine + lineIndex(lines, t.start)
+			p.Shortcodes = append(p.Shortcodes, sc)
 		}
-		sc := t.Shortcode
-		sc.Line = e.bodyLine + lineIndex(e.lineStarts, t.start)
-		p.Shortcodes = append(p.Shortcodes, sc)
 	}
+	var probs []school.Finding
 	for _, se := range errs {
-		probs = append(probs, school.Errorf(p.File, e.bodyLine+lineIndex(e.lineStarts, se.offset), "%s", se.msg))
+		probs = append(probs, school.Errorf(p.File, p.BodyLine+lineIndex(lines, se.offset), "%s", se.msg))
 	}
+	return tags, probs
+}
 
-	doc := markdown.Parser().Parse(text.NewReader(e.md))
-	ids := newIDSet()
-	var masks, labels []span
-	last := 0 // furthest Markdown offset seen, for nodes without their own position
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
-			last = max(last, n.Lines().At(0).Start)
-		}
-		switch n := n.(type) {
-		case *ast.Heading:
-			h := Heading{Level: n.Level, Text: e.restore(displayText(n, e.md))}
-			if n.Lines().Len() > 0 {
-				first, lastSeg := n.Lines().At(0), n.Lines().At(n.Lines().Len()-1)
-				h.Line = e.line(first.Start)
-				end := len(e.md)
-				if k := bytes.IndexByte(e.md[lastSeg.Stop:], '\n'); k >= 0 {
-					end = lastSeg.Stop + k
-				}
-				h.Unstable = e.holds(segOpaque, first.Start, end)
-				h.Guessed = h.Unstable || e.holds(segUnknown, first.Start, end)
-			} else {
-				h.Line = e.line(headingMarkerAt(e.md, last))
-			}
-			_, h.Explicit = explicitID(n)
-			h.Unstable = h.Unstable && !h.Explicit
-			h.Guessed = h.Guessed && !h.Explicit
-			h.ID = ids.headingID(n, e.md)
-			p.Headings = append(p.Headings, h)
-		case *ast.Link:
-			sp, ok := textSpan(n)
-			line := e.line(last)
-			if ok {
-				line = e.line(sp.start)
-				labels = append(labels, sp)
-			}
-			dest := string(n.Destination)
-			p.Links = append(p.Links, Link{Dest: e.restore(dest), Text: e.restore(displayText(n, e.md)), Line: line, Dynamic: strings.Contains(dest, "HAHAHUGOSHORTCODE")})
-		case *ast.Image:
-			line := e.line(last)
-			if sp, ok := textSpan(n); ok {
-				line = e.line(sp.start)
-				labels = append(labels, sp)
-			}
-			dest := string(n.Destination)
-			p.Images = append(p.Images, Link{Dest: e.restore(dest), Text: e.restore(displayText(n, e.md)), Line: line, Dynamic: strings.Contains(dest, "HAHAHUGOSHORTCODE")})
-		case *ast.CodeSpan:
-			if sp, ok := textSpan(n); ok {
-				masks = append(masks, sp)
-			}
-			return ast.WalkSkipChildren, nil
-		case *ast.FencedCodeBlock, *ast.CodeBlock:
-			for i := 0; i < n.Lines().Len(); i++ {
-				s := n.Lines().At(i)
-				masks = append(masks, span{s.Start, s.Stop})
-			}
-		case *ast.RawHTML:
-			for i := 0; i < n.Segments.Len(); i++ {
-				s := n.Segments.At(i)
-				if p.checkTags(e, s.Start, e.md[s.Start:s.Stop]) {
-					p.addHTMLLine(e.line(s.Start))
-				}
-				masks = append(masks, span{s.Start, s.Stop})
-			}
-		case *ast.HTMLBlock:
-			html := false
-			for i := 0; i < n.Lines().Len(); i++ {
-				s := n.Lines().At(i)
-				html = p.checkTags(e, s.Start, e.md[s.Start:s.Stop]) || html
-			}
-			if html {
-				p.addHTMLLine(e.line(n.Lines().At(0).Start))
-			}
-		case *ast.Paragraph:
-			if pr, ok := p.looseTable(e, n); ok {
-				probs = append(probs, pr)
-			}
-		case *east.FootnoteLink, *east.FootnoteBacklink:
-			return ast.WalkSkipChildren, nil
-		}
+func (r *bodyReader) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
 		return ast.WalkContinue, nil
-	})
+	}
+	if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+		r.last = max(r.last, n.Lines().At(0).Start)
+	}
+	e, p := r.e, r.p
+	switch n := n.(type) {
+	case *ast.Heading:
+		p.Headings = append(p.Headings, r.heading(n))
+	case *ast.Link:
+		p.Links = append(p.Links, r.link(n, string(n.Destination)))
+	case *ast.Image:
+		p.Images = append(p.Images, r.link(n, string(n.Destination)))
+	case *ast.CodeSpan:
+		if sp, ok := textSpan(n); ok {
+			r.masks = append(r.masks, sp)
+		}
+		return ast.WalkSkipChildren, nil
+	case *ast.FencedCodeBlock, *ast.CodeBlock:
+		for i := 0; i < n.Lines().Len(); i++ {
+			s := n.Lines().At(i)
+			r.masks = append(r.masks, span{s.Start, s.Stop})
+		}
+	case *ast.RawHTML:
+		for i := 0; i < n.Segments.Len(); i++ {
+			s := n.Segments.At(i)
+			if p.checkTags(e, s.Start, e.md[s.Start:s.Stop]) {
+				p.addHTMLLine(e.line(s.Start))
+			}
+			r.masks = append(r.masks, span{s.Start, s.Stop})
+		}
+	case *ast.HTMLBlock:
+		html := false
+		for i := 0; i < n.Lines().Len(); i++ {
+			s := n.Lines().At(i)
+			html = p.checkTags(e, s.Start, e.md[s.Start:s.Stop]) || html
+		}
+		if html {
+			p.addHTMLLine(e.line(n.Lines().At(0).Start))
+		}
+	case *ast.Paragraph:
+		if f, ok := p.looseTable(e, n); ok {
+			r.probs = append(r.probs, f)
+		}
+	case *east.FootnoteLink, *east.FootnoteBacklink:
+		return ast.WalkSkipChildren, nil
+	}
+	return ast.WalkContinue, nil
+}
 
+// heading reads a heading and the id Hugo's parser gave it.
+func (r *bodyReader) heading(n *ast.Heading) Heading {
+	e := r.e
+	h := Heading{Level: n.Level, Text: e.restore(displayText(n, e.md))}
+	if v, ok := n.AttributeString("id"); ok {
+		if id, ok := v.([]byte); ok {
+			h.ID = string(id)
+		}
+	}
+	if n.Lines().Len() == 0 {
+		h.Line = e.line(headingMarkerAt(e.md, r.last))
+		return h
+	}
+	first, last := n.Lines().At(0), n.Lines().At(n.Lines().Len()-1)
+	h.Line = e.line(first.Start)
+	end := len(e.md)
+	if k := bytes.IndexByte(e.md[last.Stop:], '\n'); k >= 0 {
+		end = last.Stop + k
+	}
+	// The parser takes an {#id} off the end of the heading's line, after its text.
+	after := bytes.TrimSpace(e.md[last.Stop:end])
+	h.Explicit = bytes.HasPrefix(after, []byte("{")) && bytes.Contains(after, []byte("#"))
+	if !h.Explicit {
+		h.Unstable = e.holds(segOpaque, first.Start, end)
+		h.Guessed = h.Unstable || e.holds(segUnknown, first.Start, end)
+	}
+	if h.Unstable {
+		h.ID = "" // Hugo's placeholder, with its page counter, is in it
+	}
+	return h
+}
+
+// link reads a link or an image.
+func (r *bodyReader) link(n ast.Node, dest string) Link {
+	e := r.e
+	line := e.line(r.last)
+	if sp, ok := textSpan(n); ok {
+		line = e.line(sp.start)
+		r.labels = append(r.labels, sp)
+	}
+	return Link{Dest: e.restore(dest), Text: e.restore(displayText(n, e.md)), Line: line, Dynamic: hasMarker(dest)}
+}
+
+// spacedLinks reports [text](address with spaces), which Markdown shows as
+// it is instead of as a link.
+func (r *bodyReader) spacedLinks() {
+	e := r.e
 	for _, m := range spacedLinkRe.FindAllSubmatchIndex(e.md, -1) {
-		if inSpans(masks, m[0]) || inSpans(labels, m[2]) || (m[0] > 0 && e.md[m[0]-1] == '!') {
+		if inSpans(r.masks, m[0]) || inSpans(r.labels, m[2]) || (m[0] > 0 && e.md[m[0]-1] == '!') {
 			continue
 		}
 		text, dest := string(e.md[m[2]:m[3]]), strings.TrimSpace(string(e.md[m[4]:m[5]]))
@@ -275,18 +174,21 @@ func (p *Policy) analyseBody(body []byte, vals SchoolValues) []school.Finding {
 			}
 			why = "link to the policy by its file name without capitals or spaces"
 		}
-		probs = append(probs, school.Errorf(p.File, e.line(m[0]),
+		r.probs = append(r.probs, school.Errorf(r.p.File, e.line(m[0]),
 			"[%s](%s) is shown as it is, not as a link, because a link's address cannot contain spaces: %s, [%s](%s)",
 			e.restore(text), e.restore(dest), why, e.restore(text), e.restore(fix)))
-		labels = append(labels, span{m[2], m[3]}) // not also a "[placeholder]"
+		r.labels = append(r.labels, span{m[2], m[3]}) // not also a "[placeholder]"
 	}
+}
 
-	masked := maskedCopy(e, masks)
-	for _, ph := range scanPlaceholders(string(masked), labels) {
+// placeholders finds text left unfilled from a template in the prose.
+func (r *bodyReader) placeholders() {
+	p, e := r.p, r.e
+	masked := maskedCopy(e, r.masks)
+	for _, ph := range scanPlaceholders(string(masked), r.labels) {
 		p.Placeholders = append(p.Placeholders, Placeholder{Line: e.line(ph.start), Text: ph.text, Kind: ph.kind})
 	}
 	sort.SliceStable(p.Placeholders, func(i, j int) bool { return p.Placeholders[i].Line < p.Placeholders[j].Line })
-	return probs
 }
 
 func lineIndex(starts []int, off int) int {
@@ -496,4 +398,31 @@ func init() {
 	summary sup table tbody td template textarea tfoot th thead time tr track u ul var video wbr center font`) {
 		knownHTMLElements[n] = true
 	}
+}
+
+// displayText is the heading as a reader sees it (all of its text, escapes
+// and entities resolved), for messages and tables of contents.
+func displayText(n ast.Node, source []byte) string {
+	var buf bytes.Buffer
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.RawHTML:
+			case *ast.String:
+				buf.Write(c.Value)
+			case *ast.Text:
+				buf.Write(util.UnescapePunctuations(c.Segment.Value(source)))
+				if c.HardLineBreak() || c.SoftLineBreak() {
+					buf.WriteByte(' ')
+				}
+			case *ast.AutoLink:
+				buf.Write(c.Label(source))
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return strings.TrimSpace(string(util.ResolveNumericReferences(util.ResolveEntityNames(buf.Bytes()))))
 }

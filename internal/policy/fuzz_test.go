@@ -20,7 +20,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		p, probs := (&Parser{School: fakeSchool{"k": "v"}}).Parse("f.md", "f", []byte(src))
+		p, probs := (&Parser{School: fakeSchool{"k": "v"}, Markdown: hugoMarkdown}).Parse("f.md", "f", []byte(src))
 		lines := strings.Count(src, "\n") + 1
 		for _, pr := range probs {
 			if pr.Line < 0 || pr.Line > lines {

@@ -1,9 +1,11 @@
 // Package policy reads a school's policy files (Markdown with YAML or TOML
 // front matter) into a model the rest of policysite shares: front-matter
-// fields, headings with the ids Hugo will give them, links, shortcodes and
-// text left unfilled from a template. It checks what can be checked from the
+// fields, headings with the ids Hugo gives them, links, shortcodes and text
+// left unfilled from a template. It checks what can be checked from the
 // policies alone; site-wide checks (school variables, links, quizzes) live in
-// internal/lint. It must not import Hugo.
+// internal/lint. It does not import Hugo: the body is parsed by the Markdown
+// a caller passes in (internal/hugo's, so the ids are Hugo's own), and
+// without one only the front matter is read — all trainlog needs.
 package policy
 
 import (
@@ -57,8 +59,11 @@ type Policy struct {
 type Heading struct {
 	Level int
 	Text  string // as a reader sees it
-	ID    string // the id Hugo gives it: explicit {#id}, else GitHub-style auto id
-	Line  int
+	// ID is the id Hugo gives it, as Hugo's own parser made it (an explicit
+	// {#id}, else one from its text by the site's autoHeadingIDType); "" for
+	// a heading without text, and when Unstable.
+	ID   string
+	Line int
 	// Explicit is true when the id comes from a {#id} attribute.
 	Explicit bool
 	// Unstable is true when the automatic id contains a {{< … >}} shortcode:
@@ -159,9 +164,12 @@ type SchoolValues interface {
 	ShortcodeOutput(key string) (string, bool)
 }
 
-// Parser reads policies. The zero value works: no school values (headings
-// using {{% school %}} get ids without the value) and paths as given.
+// Parser reads policies. The zero value reads the front matter only, with
+// paths as given.
 type Parser struct {
+	// Markdown, when set, parses the body: headings, links, images,
+	// shortcodes, placeholders and pasted HTML are read only then.
+	Markdown Markdown
 	// School, when set, supplies the output of {{% school "key" %}}.
 	School SchoolValues
 	// Root, when set, makes Policy.File and school.Finding.File relative to it (a
@@ -255,7 +263,9 @@ func (ps *Parser) parse(display, slug string, src []byte, isPolicy bool) (*Polic
 			p.Repairs = append(p.Repairs, Repair{Line: p.BodyLine + r.Line - 1, Message: r.Message})
 		}
 	}
-	probs = append(probs, p.analyseBody(body, ps.School)...)
+	if ps.Markdown != nil {
+		probs = append(probs, p.analyseBody(ps.Markdown, body, ps.School)...)
+	}
 	return p, probs
 }
 

@@ -248,15 +248,16 @@ func (s *School) Value(key string) (string, bool) {
 	return fmt.Sprint(v.value), true
 }
 
-// dateDisplay is how the theme's school shortcode prints a time.Time (a TOML
-// date-time with an offset); plain TOML dates reach it as text.
+// dateDisplay is how a school variable that is a TOML date-time with an
+// offset is shown; plain TOML dates are shown as written.
 const dateDisplay = "2 January 2006"
 
-// ShortcodeOutput is the Markdown that {{% school "key" %}} puts into a page,
-// as layouts/_shortcodes/school.html makes it: the value (a plain date as
-// written, 2026-09-01), HTML-escaped as html/template escapes {{ $v }}.
-// If that shortcode changes, this must follow, or heading ids that contain a
-// school variable will differ from what check predicts.
+// ShortcodeOutput is what {{< school "key" >}} and {{% school "key" %}} put
+// into a page: the value (a plain date as written, 2026-09-01; a date and
+// time as 2 January 2006), HTML-escaped. It is computed here only: the build
+// hands every value to Hugo (Outputs), and layouts/_shortcodes/school.html
+// prints the one it is asked for, so a heading id check predicts from a
+// school variable is the one Hugo makes.
 func (s *School) ShortcodeOutput(key string) (string, bool) {
 	v, ok := s.Value(key)
 	if !ok {
@@ -265,9 +266,18 @@ func (s *School) ShortcodeOutput(key string) (string, bool) {
 	return htmlTextEscaper.Replace(v), true
 }
 
-// htmlTextEscaper is html/template's escaping of a value in HTML text (its
-// htmlReplacementTable), which differs from template.HTMLEscapeString in
-// also escaping "+".
+// Outputs is ShortcodeOutput of every variable, by lower-case dotted key.
+func (s *School) Outputs() map[string]string {
+	out := make(map[string]string, len(s.keys))
+	for _, k := range s.keys {
+		out[k], _ = s.ShortcodeOutput(k)
+	}
+	return out
+}
+
+// htmlTextEscaper escapes a value for HTML text as html/template escapes
+// {{ $v }} (its htmlReplacementTable, which also escapes "+"), so the pages
+// are as they were when the shortcode printed the value itself.
 var htmlTextEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
 
 // Roles returns the keys of groups that describe a person in a role (they

@@ -64,10 +64,9 @@ type Poster struct {
 
 // Ref points at the rules list under one heading of a policy.
 type Ref struct {
-	Policy string // the policy's file name without .md
-	Anchor string // the heading's id
-	Raw    string // as written in the front matter
-	Line   int    // of the front-matter field
+	school.Ref        // the policy's slug and the heading's id
+	Raw        string // as written in the front matter
+	Line       int    // of the front-matter field
 	// File is the policy's file, relative to the site, once found.
 	File string
 }
@@ -126,42 +125,42 @@ func (p *Poster) RTL() bool {
 type Site struct {
 	Dir   string
 	Icons []string // sorted
-	// Policies by file name without .md, parsed on first use.
+	// policies by slug, split into the rules under each heading on first use.
 	policies map[string]*policyRules
+	slugs    []string // sorted
 }
 
 type policyRules struct {
-	file     string
 	p        *policy.Policy
-	sections map[string]*section // by heading id
-	probs    []school.Finding
+	sections map[string]*section // by heading id; nil until first used
 }
 
 type section struct {
 	heading policy.Heading
 	rules   []Rule
 	probs   []school.Finding
-	// text says what else is in the section, for the message when there is
-	// no rule in it.
+	// seen is set once the section's own mistakes have been reported.
 	seen bool
 }
 
-// Load reads every poster of the site in dir and checks it. Posters come back
-// in file order, also those with problems (as far as they could be read).
-func Load(dir string) ([]*Poster, []school.Finding) {
-	site, probs := NewSite(dir)
-	posters, more := site.Load()
-	return posters, append(probs, more...)
-}
-
-// NewSite prepares the checks of the site in dir.
-func NewSite(dir string) (*Site, []school.Finding) {
+// NewSite prepares the checks of the posters of the site in dir, whose
+// policies (as check read them, with the headings Hugo gives them) rules
+// can come from.
+func NewSite(dir string, policies []*policy.Policy) (*Site, []school.Finding) {
 	icons, err := Icons(dir)
 	var probs []school.Finding
 	if err != nil {
 		probs = append(probs, school.Finding{File: "static/icons", Severity: school.Error, Message: err.Error()})
 	}
-	return &Site{Dir: dir, Icons: icons, policies: map[string]*policyRules{}}, probs
+	s := &Site{Dir: dir, Icons: icons, policies: map[string]*policyRules{}}
+	for _, p := range policies {
+		if s.policies[p.Slug] == nil { // the first of duplicates, as check does
+			s.policies[p.Slug] = &policyRules{p: p}
+			s.slugs = append(s.slugs, p.Slug)
+		}
+	}
+	sort.Strings(s.slugs)
+	return s, probs
 }
 
 // Files lists the poster files of the site: content/posters/**/*.md but the
@@ -214,7 +213,6 @@ func (s *Site) Load() ([]*Poster, []school.Finding) {
 
 var (
 	langRe   = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
-	refRe    = regexp.MustCompile(`^([a-z0-9]+(?:[-_][a-z0-9]+)*)(?:\.md)?#([A-Za-z0-9_-]+)$`)
 	posterFM = []string{"title", "key_stage", "paper", "orientation", "language", "rules_from", "translates"}
 	// Hugo's own keys, allowed in a poster too.
 	hugoKeys = []string{"aliases", "build", "date", "description", "draft", "expirydate", "keywords", "lastmod",
@@ -223,104 +221,135 @@ var (
 
 // Parse reads and checks one poster file.
 func (s *Site) Parse(path string) (*Poster, []school.Finding) {
-	parser := &policy.Parser{Root: s.Dir}
-	pp, probs := parser.ParsePage(path)
+	pp, probs := (&policy.Parser{Root: s.Dir}).ParsePage(path) // the front matter, and the body as written
 	if pp == nil {
 		return nil, probs
 	}
 	p := &Poster{File: pp.File, Lines: pp.FieldLines, Paper: "A4", Orientation: "portrait", Language: "en"}
 	if pp.FrontMatter == nil {
-		// ParsePage reports front matter it cannot read; anything else it
-		// finds (placeholders and the like) `check` reports for every page.
 		if probs = school.Only(probs, school.Error); len(probs) == 0 {
 			probs = append(probs, school.Errorf(p.File, 1, "a poster starts with its front matter: a line with ---, then title, key_stage, paper, orientation and language, each on its own line, then rules_from or the rules, then --- again (see content/posters/ks1-a4-en.md in the example school)"))
 		}
 		return p, probs
 	}
-	probs = nil
-	fm := map[string]any{}
+	fm := &fields{p: p, values: map[string]any{}}
 	for k, v := range pp.FrontMatter {
-		fm[strings.ToLower(k)] = v
+		fm.values[strings.ToLower(k)] = v
 	}
-	line := func(k string) int {
-		if l := p.Lines[k]; l > 0 {
-			return l
-		}
-		return 1
+	fm.read()
+	probs = append(fm.probs, s.readRules(p, pp)...)
+	for _, r := range p.Rules {
+		probs = append(probs, s.checkIcon(r)...)
 	}
-	str := func(k string) (string, bool) {
-		v, ok := fm[k]
-		if !ok || v == nil {
-			return "", false
-		}
-		switch v := v.(type) {
-		case string:
-			return strings.TrimSpace(v), true
-		case bool, int, int64, uint64, float64:
-			return fmt.Sprint(v), true
-		}
-		probs = append(probs, school.Errorf(p.File, line(k), "%s must be a single value, like %s", k, example(k)))
+	return p, probs
+}
+
+// fields reads a poster's front matter into it.
+type fields struct {
+	p      *Poster
+	values map[string]any // by lower-case key
+	probs  []school.Finding
+}
+
+func (f *fields) line(k string) int {
+	if l := f.p.Lines[k]; l > 0 {
+		return l
+	}
+	return 1
+}
+
+func (f *fields) errorf(k, format string, args ...any) {
+	f.probs = append(f.probs, school.Errorf(f.p.File, f.line(k), format, args...))
+}
+
+// str is a field's text, and whether it is there at all.
+func (f *fields) str(k string) (string, bool) {
+	v, ok := f.values[k]
+	if !ok || v == nil {
 		return "", false
 	}
+	switch v := v.(type) {
+	case string:
+		return strings.TrimSpace(v), true
+	case bool, int, int64, uint64, float64:
+		return fmt.Sprint(v), true
+	}
+	f.errorf(k, "%s must be a single value, like %s", k, example(k))
+	return "", false
+}
 
-	if d, ok := fm["draft"].(bool); ok {
+func (f *fields) read() {
+	p := f.p
+	if d, ok := f.values["draft"].(bool); ok {
 		p.Draft = d
 	}
-	if v, _ := str("title"); v != "" {
+	if v, _ := f.str("title"); v != "" {
 		p.Title = v
 	} else {
-		probs = append(probs, school.Errorf(p.File, line("title"), "the poster has no title: add %s (it is printed large at the top of the poster)", example("title")))
+		f.errorf("title", "the poster has no title: add %s (it is printed large at the top of the poster)", example("title"))
 	}
-
-	if v, ok := str("key_stage"); !ok || v == "" {
-		probs = append(probs, school.Errorf(p.File, line("key_stage"), "the poster has no key_stage: add %s; it is one of %s and sets the type size and the reading level", example("key_stage"), strings.Join(KeyStages, ", ")))
-	} else if ks := strings.ToUpper(strings.Join(strings.Fields(v), "")); slices.Contains(KeyStages, ks) || ks == "EYFS+KS1" {
-		p.KeyStage = strings.Replace(ks, "+", "/", 1)
-	} else {
-		probs = append(probs, school.Errorf(p.File, line("key_stage"), "key_stage %q is not one the posters know: use one of %s", v, strings.Join(KeyStages, ", ")))
-	}
-
-	if v, ok := str("paper"); !ok || v == "" {
-		probs = append(probs, school.Errorf(p.File, line("paper"), "the poster has no paper size: add %s (or paper: A3)", example("paper")))
-	} else if _, known := papers[strings.ToUpper(v)]; known {
-		p.Paper = strings.ToUpper(v)
-	} else {
-		probs = append(probs, school.Errorf(p.File, line("paper"), "paper %q is not a size the posters are made for: use A4 or A3", v))
-	}
-
-	if v, ok := str("orientation"); ok && v != "" {
-		if o := strings.ToLower(v); o == "portrait" || o == "landscape" {
-			p.Orientation = o
-		} else {
-			probs = append(probs, school.Errorf(p.File, line("orientation"), "orientation %q: use portrait (taller than wide) or landscape (wider than tall)", v))
-		}
-	}
-
-	if v, ok := str("language"); ok && v != "" {
+	f.readKeyStage()
+	f.readSheet()
+	if v, ok := f.str("language"); ok && v != "" {
 		if langRe.MatchString(v) {
 			p.Language = strings.ToLower(v)
 		} else {
-			probs = append(probs, school.Errorf(p.File, line("language"), "language %q is not a language code: use a short code such as en (English), pl (Polish) or ur (Urdu)", v))
+			f.errorf("language", "language %q is not a language code: use a short code such as en (English), pl (Polish) or ur (Urdu)", v)
 		}
 	}
+	p.RulesFrom = f.ref("rules_from")
+	p.Translates = f.ref("translates")
+	f.unknownKeys()
+}
 
-	ref := func(k string) *Ref {
-		v, ok := str(k)
-		if !ok {
-			return nil
-		}
-		m := refRe.FindStringSubmatch(v)
-		if m == nil {
-			probs = append(probs, school.Errorf(p.File, line(k), "%s %q should name a policy and the id of a heading in it, joined by #, like %s: the policy is content/policies/pupil-acceptable-use.md and the rules are the list under its heading {#ks1-rules}", k, v, example(k)))
-			return nil
-		}
-		r := &Ref{Policy: m[1], Anchor: m[2], Raw: v, Line: line(k)}
-		return r
+func (f *fields) readKeyStage() {
+	v, ok := f.str("key_stage")
+	if !ok || v == "" {
+		f.errorf("key_stage", "the poster has no key_stage: add %s; it is one of %s and sets the type size and the reading level", example("key_stage"), strings.Join(KeyStages, ", "))
+		return
 	}
-	p.RulesFrom = ref("rules_from")
-	p.Translates = ref("translates")
+	if ks := strings.ToUpper(strings.Join(strings.Fields(v), "")); slices.Contains(KeyStages, ks) || ks == "EYFS+KS1" {
+		f.p.KeyStage = strings.Replace(ks, "+", "/", 1)
+		return
+	}
+	f.errorf("key_stage", "key_stage %q is not one the posters know: use one of %s", v, strings.Join(KeyStages, ", "))
+}
 
-	for k := range fm {
+func (f *fields) readSheet() {
+	if v, ok := f.str("paper"); !ok || v == "" {
+		f.errorf("paper", "the poster has no paper size: add %s (or paper: A3)", example("paper"))
+	} else if _, known := papers[strings.ToUpper(v)]; known {
+		f.p.Paper = strings.ToUpper(v)
+	} else {
+		f.errorf("paper", "paper %q is not a size the posters are made for: use A4 or A3", v)
+	}
+	if v, ok := f.str("orientation"); ok && v != "" {
+		if o := strings.ToLower(v); o == "portrait" || o == "landscape" {
+			f.p.Orientation = o
+		} else {
+			f.errorf("orientation", "orientation %q: use portrait (taller than wide) or landscape (wider than tall)", v)
+		}
+	}
+}
+
+// ref reads rules_from or translates: a policy and a heading id, SLUG#ANCHOR.
+func (f *fields) ref(k string) *Ref {
+	v, ok := f.str(k)
+	if !ok {
+		return nil
+	}
+	r, ok := school.ParseRef(v)
+	if !ok || r.Anchor == "" {
+		f.errorf(k, "%s %q should name a policy and the id of a heading in it, joined by #, like %s: the policy is content/policies/pupil-acceptable-use.md and the rules are the list under its heading {#ks1-rules}", k, v, example(k))
+		return nil
+	}
+	return &Ref{Ref: r, Raw: v, Line: f.line(k)}
+}
+
+// unknownKeys warns about fields a poster does not have: a typo such as
+// "papper" silently leaves the real field at its default.
+func (f *fields) unknownKeys() {
+	for k := range f.values {
 		if slices.Contains(posterFM, k) || slices.Contains(hugoKeys, k) {
 			continue
 		}
@@ -328,10 +357,14 @@ func (s *Site) Parse(path string) (*Poster, []school.Finding) {
 		if m := policy.Suggest(k, posterFM, 1); len(m) > 0 {
 			hint = fmt.Sprintf("did you mean %s? ", m[0])
 		}
-		probs = append(probs, school.Warnf(p.File, line(k), "%s is not a poster field, so it changes nothing: %sa poster has %s", k, hint, strings.Join(posterFM, ", ")))
+		f.probs = append(f.probs, school.Warnf(f.p.File, f.line(k), "%s is not a poster field, so it changes nothing: %sa poster has %s", k, hint, strings.Join(posterFM, ", ")))
 	}
+}
 
-	// The rules.
+// readRules takes the poster's rules from its body, or from the policy
+// rules_from names, and checks what translates names.
+func (s *Site) readRules(p *Poster, pp *policy.Policy) []school.Finding {
+	var probs []school.Finding
 	body, _ := markdown.Normalize([]byte(pp.Body))
 	own, bodyProbs := parseRules(p.File, string(body), pp.BodyLine, true)
 	switch {
@@ -354,10 +387,7 @@ func (s *Site) Parse(path string) (*Poster, []school.Finding) {
 			probs = append(probs, tprobs...)
 		}
 	}
-	for _, r := range p.Rules {
-		probs = append(probs, s.checkIcon(r)...)
-	}
-	return p, probs
+	return probs
 }
 
 // checkIcon reports an icon name the site has no picture for.
@@ -373,24 +403,20 @@ func (s *Site) checkIcon(r Rule) []school.Finding {
 		r.Icon, hint, strings.Join(s.Icons, ", "), r.Icon)}
 }
 
-// rulesAt returns the rules under the heading ref points at. Problems in the
-// policy are reported at the policy's lines, with the poster named.
+// rulesAt returns the rules under the heading ref points at. Mistakes in
+// the policy are reported at the policy's lines, with the poster named.
 func (s *Site) rulesAt(posterFile string, ref *Ref) ([]Rule, []school.Finding) {
-	pr := s.policy(ref.Policy)
+	pr := s.policies[ref.Policy]
 	if pr == nil {
-		names := s.policyNames()
 		hint := ""
-		if m := policy.Suggest(ref.Policy, names, 2); len(m) > 0 {
+		if m := policy.Suggest(ref.Policy, s.slugs, 2); len(m) > 0 {
 			hint = fmt.Sprintf("did you mean %s? ", strings.Join(m, " or "))
 		}
 		return nil, []school.Finding{school.Errorf(posterFile, ref.Line, "there is no policy %q (content/policies/%s.md): %sthe policies are %s",
-			ref.Policy, ref.Policy, hint, strings.Join(names, ", "))}
+			ref.Policy, ref.Policy, hint, strings.Join(s.slugs, ", "))}
 	}
-	ref.File = pr.file
-	if len(pr.probs) > 0 && pr.p == nil {
-		return nil, pr.probs
-	}
-	sec := pr.sections[ref.Anchor]
+	ref.File = pr.p.File
+	sec := pr.section(ref.Anchor)
 	if sec == nil {
 		var ids []string
 		for _, h := range pr.p.Headings {
@@ -403,7 +429,7 @@ func (s *Site) rulesAt(posterFile string, ref *Ref) ([]Rule, []school.Finding) {
 			hint = fmt.Sprintf("did you mean #%s? ", strings.Join(m, " or #"))
 		}
 		return nil, []school.Finding{school.Errorf(posterFile, ref.Line, "%s has no heading with the id %q: %sits headings' ids are %s; give the heading of the rules an id like ## Our rules for Key Stage 1 {#ks1-rules}",
-			pr.file, ref.Anchor, hint, strings.Join(ids, ", "))}
+			pr.p.File, ref.Anchor, hint, strings.Join(ids, ", "))}
 	}
 	var probs []school.Finding
 	if !sec.seen {
@@ -416,56 +442,20 @@ func (s *Site) rulesAt(posterFile string, ref *Ref) ([]Rule, []school.Finding) {
 	}
 	if len(sec.rules) == 0 {
 		probs = append(probs, school.Errorf(posterFile, ref.Line, "the section %q of %s (line %d) has no rules: the poster takes the bullet list under that heading, each item starting with an icon, like - :padlock: I keep my password secret.",
-			sec.heading.Text, pr.file, sec.heading.Line))
+			sec.heading.Text, pr.p.File, sec.heading.Line))
 	}
 	return sec.rules, probs
 }
 
-func (s *Site) policyNames() []string {
-	var names []string
-	entries, _ := os.ReadDir(filepath.Join(s.Dir, "content", "policies"))
-	for _, e := range entries {
-		n := e.Name()
-		switch {
-		case e.IsDir() && !strings.HasPrefix(n, "."):
-			if _, err := os.Stat(filepath.Join(s.Dir, "content", "policies", n, "index.md")); err == nil {
-				names = append(names, n)
-			}
-		case strings.HasSuffix(n, ".md") && !strings.HasPrefix(n, "_"):
-			names = append(names, strings.TrimSuffix(n, ".md"))
-		}
+// section returns the rules under the heading with this id, splitting the
+// policy into its sections on first use.
+func (pr *policyRules) section(id string) *section {
+	if pr.sections != nil {
+		return pr.sections[id]
 	}
-	sort.Strings(names)
-	return names
-}
-
-// policy reads content/policies/NAME.md (or NAME/index.md) once, and splits
-// it into the rules under each heading.
-func (s *Site) policy(name string) *policyRules {
-	if pr, ok := s.policies[name]; ok {
-		return pr
-	}
-	var path string
-	for _, c := range []string{name + ".md", filepath.Join(name, "index.md")} {
-		p := filepath.Join(s.Dir, "content", "policies", c)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		s.policies[name] = nil
-		return nil
-	}
-	parser := &policy.Parser{Root: s.Dir, Normalize: normalize}
-	p, probs := parser.ParseFile(path)
-	file, _ := filepath.Rel(s.Dir, path)
-	pr := &policyRules{file: filepath.ToSlash(file), p: p, sections: map[string]*section{}}
-	s.policies[name] = pr
-	if p == nil {
-		pr.probs = school.Only(probs, school.Error)
-		return pr
-	}
+	pr.sections = map[string]*section{}
+	p := pr.p
+	// The headings' lines are those of the repaired body, as built.
 	body, _ := markdown.Normalize([]byte(p.Body))
 	lines := strings.Split(string(body), "\n")
 	for i, h := range p.Headings {
@@ -481,17 +471,10 @@ func (s *Site) policy(name string) *policyRules {
 		if from < 0 || to > len(lines) || from > to {
 			continue
 		}
-		rules, rprobs := parseRules(pr.file, strings.Join(lines[from:to], "\n"), h.Line+1, false)
-		pr.sections[h.ID] = &section{heading: h, rules: rules, probs: rprobs}
+		rules, probs := parseRules(p.File, strings.Join(lines[from:to], "\n"), h.Line+1, false)
+		pr.sections[h.ID] = &section{heading: h, rules: rules, probs: probs}
 	}
-	return pr
-}
-
-// normalize repairs pasted Markdown as the build does before Hugo reads it,
-// so headings that only exist after the repair are found too.
-func normalize(b []byte) ([]byte, []policy.Repair) {
-	out, _ := markdown.Normalize(b)
-	return out, nil
+	return pr.sections[id]
 }
 
 var (

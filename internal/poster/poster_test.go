@@ -7,13 +7,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policysite/policysite/internal/hugo"
+	"github.com/policysite/policysite/internal/markdown"
+	"github.com/policysite/policysite/internal/policy"
 	"github.com/policysite/policysite/internal/school"
 )
 
 // The example school's posters: all readable, the English ones carry the
 // pupil AUP's rules (so they cannot drift), the translations match them.
 func TestExampleSchoolPosters(t *testing.T) {
-	site, probs := NewSite("../..")
+	site, probs := newSite(t, "../..")
 	posters, more := site.Load()
 	probs = append(probs, more...)
 	for _, p := range posters {
@@ -106,6 +109,26 @@ The rules:
 Just words.
 `
 
+// newSite prepares the posters of the site in dir, with its policies read
+// as check reads them: Hugo's Markdown, after the build's repairs.
+func newSite(t *testing.T, dir string) (*Site, []school.Finding) {
+	t.Helper()
+	ps := &policy.Parser{Root: dir, Markdown: hugo.DefaultMarkdown(), Normalize: func(b []byte) ([]byte, []policy.Repair) {
+		out, _ := markdown.Normalize(b)
+		return out, nil
+	}}
+	pols, _ := ps.LoadDir(filepath.Join(dir, "content", "policies"))
+	return NewSite(dir, pols)
+}
+
+// load reads and checks every poster of the site in dir.
+func load(t *testing.T, dir string) ([]*Poster, []school.Finding) {
+	t.Helper()
+	s, probs := newSite(t, dir)
+	posters, more := s.Load()
+	return posters, append(probs, more...)
+}
+
 // site writes a small site: the AUP above and the given posters.
 func site(t *testing.T, posters map[string]string) string {
 	t.Helper()
@@ -193,7 +216,7 @@ func TestPosterMistakes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := site(t, map[string]string{"p.md": tc.src})
-			_, probs := Load(dir)
+			_, probs := load(t, dir)
 			file := tc.file
 			if file == "" {
 				file = "content/posters/p.md"
@@ -215,7 +238,7 @@ func TestPosterMistakes(t *testing.T) {
 
 func TestRulesFromPolicy(t *testing.T) {
 	dir := site(t, map[string]string{"p.md": fm(with("rules_from: pupil-acceptable-use#ks1-rules")...)})
-	posters, probs := Load(dir)
+	posters, probs := load(t, dir)
 	if len(probs) > 0 || len(posters) != 1 {
 		t.Fatalf("got %d posters and problems:\n%s", len(posters), list(probs))
 	}
@@ -232,7 +255,7 @@ func TestRulesFromPolicy(t *testing.T) {
 // A rule can go on over the next line, indented, as Markdown allows.
 func TestContinuationLine(t *testing.T) {
 	dir := site(t, map[string]string{"p.md": fm(good...) + "- :padlock: I keep my password\n  secret.\n- :camera: Photos.\n"})
-	posters, probs := Load(dir)
+	posters, probs := load(t, dir)
 	if len(probs) > 0 {
 		t.Fatalf("problems:\n%s", list(probs))
 	}
@@ -247,12 +270,12 @@ func TestContinuationLine(t *testing.T) {
 // An icon the school drew itself, in its own static/icons, is known.
 func TestSiteIcons(t *testing.T) {
 	dir := site(t, map[string]string{"p.md": fm(good...) + "- :rocket: We have fun.\n"})
-	if _, probs := Load(dir); len(probs) != 1 || !strings.Contains(probs[0].Message, "unknown icon :rocket:") {
+	if _, probs := load(t, dir); len(probs) != 1 || !strings.Contains(probs[0].Message, "unknown icon :rocket:") {
 		t.Fatalf("without static/icons/rocket.svg: want one unknown-icon error, got:\n%s", list(probs))
 	}
 	os.MkdirAll(filepath.Join(dir, "static", "icons"), 0o755)
 	os.WriteFile(filepath.Join(dir, "static", "icons", "rocket.svg"), []byte("<svg/>"), 0o644)
-	if _, probs := Load(dir); len(probs) > 0 {
+	if _, probs := load(t, dir); len(probs) > 0 {
 		t.Fatalf("with static/icons/rocket.svg: problems:\n%s", list(probs))
 	}
 }
@@ -266,7 +289,7 @@ func TestReadingLevel(t *testing.T) {
 		"ks2.md": fm(`title: "R"`, "key_stage: KS2", "paper: A4") + "- :padlock: " + thirteen + "\n- :camera: " + twentyOne + "\n",
 		"ks3.md": fm(`title: "R"`, "key_stage: KS3", "paper: A4") + "- :camera: " + twentyOne + " " + twentyOne + "\n",
 	})
-	s, _ := NewSite(dir)
+	s, _ := newSite(t, dir)
 	posters, probs := s.Load()
 	if len(probs) > 0 {
 		t.Fatalf("problems:\n%s", list(probs))
@@ -310,7 +333,7 @@ func TestTranslationDrift(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s, _ := NewSite(site(t, map[string]string{"p.md": tc.src}))
+			s, _ := newSite(t, site(t, map[string]string{"p.md": tc.src}))
 			posters, probs := s.Load()
 			if len(probs) > 0 {
 				t.Fatalf("problems:\n%s", list(probs))

@@ -1,18 +1,24 @@
-package policy
+package hugo
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark/ast"
 )
 
-// The expected ids were produced by Hugo v0.165.0 itself (its goldmark
-// converter with autoHeadingIDType = "github", the site's setting), one
-// heading per line of a page. They pin the behaviours a quiz author meets:
+// check reads headings with Markdown.Parse, so these are the ids check
+// knows: Hugo's own (its goldmark converter with autoHeadingIDType =
+// "github", Hugo's default), one heading per page. They pin the behaviours a
+// quiz author meets:
 // punctuation and symbols vanish, spaces become hyphens (so "a & b" gives
 // "a--b"), typographer dashes and quotes vanish, accents and non-Latin
 // letters stay, link URLs and bare web addresses vanish, and inside a link
 // or emphasis Hugo keeps only the first piece of text.
-func TestAnchorIDMatchesHugo(t *testing.T) {
+func TestHeadingIDs(t *testing.T) {
 	tests := []struct{ heading, want string }{
 		{`Roles (and responsibilities)`, `roles-and-responsibilities`},
 		{`Roles & responsibilities`, `roles--responsibilities`},
@@ -58,16 +64,15 @@ func TestAnchorIDMatchesHugo(t *testing.T) {
 		{`[Link only](other.md)`, `link-only`},
 	}
 	for _, tt := range tests {
-		if got := AnchorID(tt.heading); got != tt.want {
-			t.Errorf("AnchorID(%q) = %q, Hugo gives %q", tt.heading, got, tt.want)
+		if got := headingIDs(DefaultMarkdown(), tt.heading); len(got) != 1 || got[0] != tt.want {
+			t.Errorf("## %s: ids %q, Hugo gives %q", tt.heading, got, tt.want)
 		}
 	}
 }
 
 // Repeated headings get -1, -2 … in page order; an explicit {#id} reserves
-// its id for later automatic ones but is itself never renamed. Verified
-// against Hugo v0.165.0 like the table above.
-func TestAnchorIDsDuplicates(t *testing.T) {
+// its id for later automatic ones but is itself never renamed.
+func TestHeadingIDsDuplicates(t *testing.T) {
 	tests := []struct {
 		name     string
 		headings []string
@@ -81,9 +86,51 @@ func TestAnchorIDsDuplicates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := AnchorIDs(tt.headings...); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("AnchorIDs(%q) = %q, want %q", tt.headings, got, tt.want)
+			if got := headingIDs(DefaultMarkdown(), tt.headings...); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("headings %q: ids %q, want %q", tt.headings, got, tt.want)
 			}
 		})
 	}
+}
+
+// A site that asks for other ids (autoHeadingIDType in config.toml) gets
+// them, from Hugo, in check as on the pages; AnchorID follows it too.
+func TestHeadingIDsFollowTheSiteConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := "title = \"x\"\n[markup.goldmark.parser]\nautoHeadingIDType = \"github-ascii\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	md, err := NewMarkdown(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := headingIDs(md, "Café and Naïve: accents", "Café and Naïve: accents"); !reflect.DeepEqual(got, []string{"cafe-and-naive-accents", "cafe-and-naive-accents-1"}) {
+		t.Errorf("github-ascii ids %q", got)
+	}
+	if got := md.AnchorID("Café & Co"); got != "cafe--co" {
+		t.Errorf("AnchorID = %q", got)
+	}
+	if got := DefaultMarkdown().AnchorID("Café & Co"); got != "café--co" {
+		t.Errorf("default AnchorID = %q", got)
+	}
+}
+
+// headingIDs parses a page of one ## heading per text and returns the ids
+// the parser gave them.
+func headingIDs(md *Markdown, headings ...string) []string {
+	var src strings.Builder
+	for _, h := range headings {
+		src.WriteString("## " + h + "\n\n")
+	}
+	var ids []string
+	for n := md.Parse([]byte(src.String())).FirstChild(); n != nil; n = n.NextSibling() {
+		if _, ok := n.(*ast.Heading); !ok {
+			continue
+		}
+		id, _ := n.AttributeString("id")
+		b, _ := id.([]byte)
+		ids = append(ids, string(b))
+	}
+	return ids
 }
