@@ -18,6 +18,7 @@ import (
 	"github.com/policysite/policysite/internal/lint"
 	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/policy"
+	"github.com/policysite/policysite/internal/poster"
 	"github.com/policysite/policysite/internal/school"
 	"github.com/policysite/policysite/internal/textenc"
 )
@@ -95,7 +96,7 @@ func Site(opt Options) (*Result, error) {
 		Source:  opt.Source,
 		Dest:    tmp,
 		Theme:   Theme(),
-		Params:  hugoParams(site.School, opt.Params),
+		Params:  hugoParams(site.School, site.Posters, opt.Params),
 		BaseURL: opt.BaseURL,
 		Minify:  !opt.NoMinify,
 		Log:     opt.Log,
@@ -132,10 +133,11 @@ func Site(opt Options) (*Result, error) {
 }
 
 // hugoParams are the template parameters of a build: the run's own, and
-// what the theme takes from policysite rather than work out again, such as
-// the text each school variable shows (the school shortcode).
-func hugoParams(sch *policy.School, params map[string]any) map[string]any {
-	out := map[string]any{"policysite_school": map[string]string{}}
+// what the theme takes from policysite rather than work out again: the text
+// each school variable shows (the school shortcode), and each poster's
+// settings and rules as check read them (the poster layouts).
+func hugoParams(sch *policy.School, posters []*poster.Poster, params map[string]any) map[string]any {
+	out := map[string]any{"policysite_school": map[string]string{}, "policysite_posters": poster.View(posters)}
 	if sch != nil {
 		out["policysite_school"] = sch.Outputs()
 	}

@@ -270,7 +270,7 @@ func BenchmarkBuild1000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	params := hugoParams(cfg.School, nil) // what the theme's school shortcode shows
+	params := hugoParams(cfg.School, nil, nil) // what the theme's school shortcode shows
 	var ours, plain time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

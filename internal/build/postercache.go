@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/policysite/policysite/internal/poster"
 )
 
 // renderVersion changes whenever the poster step prints a page differently,
@@ -80,7 +82,7 @@ var assetRe = regexp.MustCompile(`(?:src|href)=["']?([^"' >]+)`)
 
 // key is the cache key of one poster page in the built site dest, or "" when
 // it cannot be made.
-func (c *cache) key(dest string, e posterEntry) string {
+func (c *cache) key(dest string, e posterEntry, p *poster.Poster) string {
 	if c.dir == "" {
 		return ""
 	}
@@ -93,7 +95,7 @@ func (c *cache) key(dest string, e posterEntry) string {
 		return ""
 	}
 	h := sha256.New()
-	fmt.Fprintln(h, c.env, e.Paper, e.Orientation, len(html))
+	fmt.Fprintln(h, c.env, p.Paper, p.Orientation, len(html))
 	h.Write(html)
 	var assets []string
 	for _, m := range assetRe.FindAllSubmatch(html, -1) {
@@ -132,7 +134,7 @@ func (c *cache) key(dest string, e posterEntry) string {
 func (c *cache) lookUp(dest string, jobs []*posterJob) []*posterJob {
 	var todo []*posterJob
 	for _, j := range jobs {
-		j.key = c.key(dest, j.entry)
+		j.key = c.key(dest, j.entry, j.poster)
 		if pdf, png, ok := c.get(j.key); ok {
 			j.out = &printedPoster{pdf: pdf, image: png, cached: true}
 			continue

@@ -28,14 +28,11 @@ const manifestDir = "_policysite/posters"
 // posterEntry is what the poster layout tells the build about one poster
 // page: where Hugo put it and its files, as only Hugo knows.
 type posterEntry struct {
-	File        string `json:"file"` // content/posters/x.md
-	Page        string `json:"page"` // its address, as a link on the site
-	Base        string `json:"base"` // the site's address path, "/" or "/sub/"
-	PDF         string `json:"pdf"`
-	Preview     string `json:"preview"`
-	Paper       string `json:"paper"`
-	Orientation string `json:"orientation"`
-	Language    string `json:"language"`
+	File    string `json:"file"` // content/posters/x.md
+	Page    string `json:"page"` // its address, as a link on the site
+	Base    string `json:"base"` // the site's address path, "/" or "/sub/"
+	PDF     string `json:"pdf"`
+	Preview string `json:"preview"`
 }
 
 // A posterJob is one published poster page to print, with the poster it
@@ -179,7 +176,7 @@ func printPosters(ctx context.Context, b *chromium.Browser, dest string, jobs []
 	for range min(chromium.Tabs, len(jobs)) {
 		wg.Go(func() {
 			for i := range next {
-				jobs[i].out, errs[i] = printPoster(ctx, b, base, jobs[i].entry)
+				jobs[i].out, errs[i] = printPoster(ctx, b, base, jobs[i])
 			}
 		})
 	}
@@ -198,10 +195,11 @@ func printPosters(ctx context.Context, b *chromium.Browser, dest string, jobs []
 
 // printPoster prints one poster page, unless its measure shows it does not
 // fit: then only the measure (and the font it was measured in) comes back.
-func printPoster(ctx context.Context, b *chromium.Browser, base string, e posterEntry) (*printedPoster, error) {
+func printPoster(ctx context.Context, b *chromium.Browser, base string, j *posterJob) (*printedPoster, error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	w, h := poster.SheetMM(e.Paper, e.Orientation)
+	e := j.entry
+	w, h := j.poster.Size()
 	var m poster.Measure
 	printed, err := b.Print(ctx, chromium.Job{
 		URL:     base + strings.TrimPrefix(e.Page, e.Base),

@@ -8,7 +8,8 @@ import (
 	"github.com/policysite/policysite"
 	"github.com/policysite/policysite/internal/chromium"
 	"github.com/policysite/policysite/internal/hugo"
-	"github.com/policysite/policysite/internal/policy"
+	"github.com/policysite/policysite/internal/lint"
+	"github.com/policysite/policysite/internal/poster"
 )
 
 // BenchmarkPosterPDFs makes the example school's posters (PDF and preview
@@ -30,21 +31,25 @@ func BenchmarkPosterPDFs(b *testing.B) {
 		b.Fatalf("%v: the benchmark needs Chromium (make setup)", err)
 	}
 	dest := b.TempDir()
-	cfg, _, err := policy.LoadConfig("../..")
+	site, _, err := lint.Run("../..", lint.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := hugo.Build(hugo.Options{Source: "../..", Dest: dest, Theme: policysite.Theme, Params: hugoParams(cfg.School, nil)}); err != nil {
+	if _, err := hugo.Build(hugo.Options{Source: "../..", Dest: dest, Theme: policysite.Theme, Params: hugoParams(site.School, site.Posters, nil)}); err != nil {
 		b.Fatalf("building the example school: %v", err)
 	}
 	entries, err := readManifest(dest)
 	if err != nil || len(entries) == 0 {
 		b.Fatalf("the example school's build listed no posters (%v)", err)
 	}
+	posters := map[string]*poster.Poster{}
+	for _, p := range site.Posters {
+		posters[p.File] = p
+	}
 	jobs := func(es []posterEntry) []*posterJob {
 		out := make([]*posterJob, len(es))
 		for i, e := range es {
-			out[i] = &posterJob{entry: e}
+			out[i] = &posterJob{entry: e, poster: posters[e.File]}
 		}
 		return out
 	}

@@ -319,3 +319,49 @@ func TestSpillNamesTheFont(t *testing.T) {
 		t.Errorf("the error does not name the font the rules were measured in and how to install the designed ones:\n%s", msg)
 	}
 }
+
+// A poster page shows the rules check read, each rendered by Hugo: Markdown
+// and the school shortcode work in a rule, in the poster's own body and in
+// the policy section rules_from takes them from; the page's lang and dir are
+// the poster's.
+func TestPosterPageShowsTheRulesCheckRead(t *testing.T) {
+	t.Setenv("CHROMIUM", "/nonexistent/chromium") // the page, not the PDF
+	src := exampleSite(t)
+	edit := func(rel, old, new string) {
+		t.Helper()
+		p := filepath.Join(src, filepath.FromSlash(rel))
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte(old)) {
+			t.Fatalf("%s has no %q", rel, old)
+		}
+		os.WriteFile(p, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644)
+	}
+	edit("content/policies/pupil-acceptable-use.md", "- :padlock: I keep my password secret.", `- :padlock: I keep my password **secret** at {{< school "short_name" >}}.`)
+	edit("content/posters/ks1-a4-pl.md", "- :padlock: Moje hasło to tajemnica.", `- :padlock: Moje hasło to *tajemnica* w {{< school "short_name" >}}.`)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Site(build.Options{Source: src, Dest: dest, NoMinify: true}); err != nil {
+		t.Fatal(err)
+	}
+	page := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dest, "posters", name, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	en, pl, ur := page("ks1-a4-en"), page("ks1-a4-pl"), page("ks1-a4-ur")
+	for _, tc := range []struct{ page, want string }{
+		{en, `<span class="poster-text">I keep my password <strong>secret</strong> at Oakfield.</span>`},
+		{pl, `<span class="poster-text">Moje hasło to <em>tajemnica</em> w` + "\u00a0" + `Oakfield.</span>`},
+		{pl, `<html lang="pl" dir="ltr">`},
+		{ur, `<html lang="ur" dir="rtl">`},
+		{en, `data-rules="8"`},
+	} {
+		if !strings.Contains(tc.page, tc.want) {
+			t.Errorf("poster page lacks %s", tc.want)
+		}
+	}
+}

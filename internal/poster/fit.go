@@ -88,16 +88,6 @@ const MeasureScript = `(async () => {
 	};
 })()`
 
-// SheetMM is the size of a sheet of paper; A4 portrait when unknown (the
-// page is measured anyway).
-func SheetMM(paper, orientation string) (w, h float64) {
-	p := &Poster{Paper: strings.ToUpper(paper), Orientation: strings.ToLower(orientation)}
-	if _, ok := papers[p.Paper]; !ok {
-		p.Paper = "A4"
-	}
-	return p.Size()
-}
-
 // FitProblem says what is wrong with a poster's layout, or "".
 func FitProblem(p *Poster, m Measure) string {
 	if m.Error != "" {

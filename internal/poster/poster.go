@@ -111,13 +111,62 @@ func (p *Poster) MaxWords() int {
 	return 0
 }
 
-// rtlLanguages are written right to left; the layout has the same list.
+// rtlLanguages are written right to left.
 var rtlLanguages = []string{"ar", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"}
 
 // RTL reports whether the poster's language is written right to left.
 func (p *Poster) RTL() bool {
 	primary, _, _ := strings.Cut(p.Language, "-")
 	return slices.Contains(rtlLanguages, primary)
+}
+
+// Stage is the type-size class of the poster's key stage: ks1 (Early
+// Years and Key Stage 1), ks2 or ks3.
+func (p *Poster) Stage() string {
+	switch p.KeyStage {
+	case "EYFS", "KS1", "EYFS/KS1":
+		return "ks1"
+	case "KS3":
+		return "ks3"
+	}
+	return "ks2"
+}
+
+// View is what the poster layouts (layouts/posters/) show of each poster,
+// by lower-case file (content/posters/x.md): the build hands it to Hugo, so
+// the pages show the rules and settings check read, and no template reads
+// the sources again. Each rule's text is Markdown, which the layout renders
+// (school shortcodes too).
+func View(posters []*Poster) map[string]any {
+	out := make(map[string]any, len(posters))
+	for _, p := range posters {
+		rules := make([]map[string]any, len(p.Rules))
+		for i, r := range p.Rules {
+			rules[i] = map[string]any{"icon": r.Icon, "text": p.typeset(r.Text)}
+		}
+		dir := "ltr"
+		if p.RTL() {
+			dir = "rtl"
+		}
+		out[strings.ToLower(p.File)] = map[string]any{
+			"key_stage": p.KeyStage, "stage": p.Stage(), "paper": p.Paper, "orientation": p.Orientation,
+			"language": p.Language, "dir": dir, "rules": rules,
+		}
+	}
+	return out
+}
+
+// polishOneLetter is a one-letter Polish word (i, w, z, o, u, a) and the
+// space after it.
+var polishOneLetter = regexp.MustCompile(`(^|\s)([aiouwzAIOUWZ])\s+`)
+
+// typeset applies the poster language's rules of typesetting to a rule's
+// text: in Polish a one-letter word never ends a line.
+func (p *Poster) typeset(text string) string {
+	if primary, _, _ := strings.Cut(p.Language, "-"); primary == "pl" {
+		return polishOneLetter.ReplaceAllString(text, "${1}${2}\u00a0")
+	}
+	return text
 }
 
 // Site is what posters are checked against: the site folder, the icons it
