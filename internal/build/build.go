@@ -96,7 +96,7 @@ func Site(opt Options) (*Result, error) {
 		Source:  opt.Source,
 		Dest:    tmp,
 		Theme:   Theme(),
-		Params:  hugoParams(site.School, site.Posters, opt.Params),
+		Params:  hugoParams(site, opt.Params),
 		BaseURL: opt.BaseURL,
 		Minify:  !opt.NoMinify,
 		Log:     opt.Log,
@@ -133,13 +133,23 @@ func Site(opt Options) (*Result, error) {
 }
 
 // hugoParams are the template parameters of a build: the run's own, and
-// what the theme takes from policysite rather than work out again: the text
-// each school variable shows (the school shortcode), and each poster's
-// settings and rules as check read them (the poster layouts).
-func hugoParams(sch *policy.School, posters []*poster.Poster, params map[string]any) map[string]any {
-	out := map[string]any{"policysite_school": map[string]string{}, "policysite_posters": poster.View(posters)}
-	if sch != nil {
-		out["policysite_school"] = sch.Outputs()
+// what the theme takes from what check read rather than work out again: the
+// text each school variable shows (the school shortcode), each poster's
+// settings and rules (the poster layouts), and each icon's drawing (the icon
+// partial and shortcode, from static/icons/NAME.svg).
+func hugoParams(site *lint.Site, params map[string]any) map[string]any {
+	schoolValues := map[string]string{}
+	if site.School != nil {
+		schoolValues = site.School.Outputs()
+	}
+	icons := make(map[string]any, len(site.Icons))
+	for _, ic := range site.Icons {
+		icons[ic.Name] = map[string]any{"title": ic.Title, "viewbox": ic.ViewBox, "shape": ic.Shape}
+	}
+	out := map[string]any{
+		"policysite_school":  schoolValues,
+		"policysite_posters": poster.View(site.Posters),
+		"policysite_icons":   icons,
 	}
 	for k, v := range params {
 		out[k] = v

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/policysite/policysite/internal/hugo"
-	"github.com/policysite/policysite/internal/policy"
+	"github.com/policysite/policysite/internal/lint"
 )
 
 // copyDir copies a fixture site so a test can change it.
@@ -266,11 +266,11 @@ func genSite(tb testing.TB, n int) string {
 func BenchmarkBuild1000(b *testing.B) {
 	site := genSite(b, 1000)
 	out := b.TempDir()
-	cfg, _, err := policy.LoadConfig(site)
+	checked, _, err := lint.Run(site, lint.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	params := hugoParams(cfg.School, nil, nil) // what the theme's school shortcode shows
+	params := hugoParams(checked, nil) // what the theme shows of school variables and icons
 	var ours, plain time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

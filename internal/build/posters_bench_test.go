@@ -35,7 +35,7 @@ func BenchmarkPosterPDFs(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := hugo.Build(hugo.Options{Source: "../..", Dest: dest, Theme: policysite.Theme, Params: hugoParams(site.School, site.Posters, nil)}); err != nil {
+	if _, err := hugo.Build(hugo.Options{Source: "../..", Dest: dest, Theme: policysite.Theme, Params: hugoParams(site, nil)}); err != nil {
 		b.Fatalf("building the example school: %v", err)
 	}
 	entries, err := readManifest(dest)

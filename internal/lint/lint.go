@@ -45,6 +45,9 @@ type Site struct {
 	// Posters are the classroom posters in content/posters, as far as they
 	// could be read; the build prints these.
 	Posters []*poster.Poster
+	// Icons are the pictures rules start with (static/icons), the theme's
+	// and the site's own.
+	Icons []poster.Icon
 
 	opt      Options
 	md       *hugo.Markdown

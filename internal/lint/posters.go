@@ -15,7 +15,7 @@ import (
 func checkPosters(s *Site) []school.Finding {
 	site, findings := poster.NewSite(s.Dir, s.Policies)
 	posters, probs := site.Load()
-	s.Posters = posters
+	s.Posters, s.Icons = posters, site.Icons
 	findings = append(findings, probs...)
 	seen := map[string]bool{} // a policy's rule used by two posters: one warning
 	for _, p := range posters {

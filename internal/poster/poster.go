@@ -172,8 +172,11 @@ func (p *Poster) typeset(text string) string {
 // Site is what posters are checked against: the site folder, the icons it
 // has, and the policies rules can come from.
 type Site struct {
-	Dir   string
-	Icons []string // sorted
+	Dir string
+	// Icons are the pictures rules can start with, sorted by name;
+	// IconNames their names.
+	Icons     []Icon
+	IconNames []string
 	// policies by slug, split into the rules under each heading on first use.
 	policies map[string]*policyRules
 	slugs    []string // sorted
@@ -196,12 +199,12 @@ type section struct {
 // policies (as check read them, with the headings Hugo gives them) rules
 // can come from.
 func NewSite(dir string, policies []*policy.Policy) (*Site, []school.Finding) {
-	icons, err := Icons(dir)
+	icons, err := ReadIcons(dir)
 	var probs []school.Finding
 	if err != nil {
 		probs = append(probs, school.Finding{File: "static/icons", Severity: school.Error, Message: err.Error()})
 	}
-	s := &Site{Dir: dir, Icons: icons, policies: map[string]*policyRules{}}
+	s := &Site{Dir: dir, Icons: icons, IconNames: iconNames(icons), policies: map[string]*policyRules{}}
 	for _, p := range policies {
 		if s.policies[p.Slug] == nil { // the first of duplicates, as check does
 			s.policies[p.Slug] = &policyRules{p: p}
@@ -441,15 +444,15 @@ func (s *Site) readRules(p *Poster, pp *policy.Policy) []school.Finding {
 
 // checkIcon reports an icon name the site has no picture for.
 func (s *Site) checkIcon(r Rule) []school.Finding {
-	if slices.Contains(s.Icons, r.Icon) {
+	if slices.Contains(s.IconNames, r.Icon) {
 		return nil
 	}
 	hint := ""
-	if m := policy.Suggest(r.Icon, s.Icons, 2); len(m) > 0 {
+	if m := policy.Suggest(r.Icon, s.IconNames, 2); len(m) > 0 {
 		hint = fmt.Sprintf("did you mean :%s:? ", strings.Join(m, ": or :"))
 	}
 	return []school.Finding{school.Errorf(r.File, r.Line, "unknown icon :%s: (the site has no picture of that name): %sthe icons are %s; or draw your own as static/icons/%s.svg",
-		r.Icon, hint, strings.Join(s.Icons, ", "), r.Icon)}
+		r.Icon, hint, strings.Join(s.IconNames, ", "), r.Icon)}
 }
 
 // rulesAt returns the rules under the heading ref points at. Mistakes in
@@ -673,7 +676,7 @@ func (s *Site) Advice(p *Poster) []school.Finding {
 				n, p.KeyStage, max, used))
 		}
 	}
-	unknown := slices.ContainsFunc(p.Rules, func(r Rule) bool { return !slices.Contains(s.Icons, r.Icon) })
+	unknown := slices.ContainsFunc(p.Rules, func(r Rule) bool { return !slices.Contains(s.IconNames, r.Icon) })
 	if t := p.Translates; t != nil && !unknown { // a misspelt icon is an error of its own
 		orig, probs := s.rulesAt(p.File, t)
 		if len(probs) == 0 && len(orig) > 0 {

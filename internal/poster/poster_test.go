@@ -389,3 +389,40 @@ func list(probs []school.Finding) string {
 	}
 	return b.String()
 }
+
+// The SVG file is an icon's only drawing: its title and shapes are read
+// from it for the pages, and a school's own icon keeps its viewBox.
+func TestReadIcons(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "static", "icons"), 0o755)
+	os.WriteFile(filepath.Join(dir, "static", "icons", "rocket.svg"), []byte(`<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><title>A rocket</title>
+  <path d="M24 4l8 20H16z"/>
+</svg>
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "static", "icons", "broken.svg"), []byte(`<svg><title>x</svg>`), 0o644)
+	if _, err := ReadIcons(dir); err == nil || !strings.Contains(err.Error(), "static/icons/broken.svg of the site is not an SVG picture") {
+		t.Errorf("a broken SVG: error %v", err)
+	}
+	os.Remove(filepath.Join(dir, "static", "icons", "broken.svg"))
+	icons, err := ReadIcons(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Icon{}
+	for _, ic := range icons {
+		byName[ic.Name] = ic
+	}
+	want := map[string]Icon{
+		"padlock": {Name: "padlock", Title: "A padlock", ViewBox: "0 0 24 24", Shape: `<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7.5a4 4 0 0 1 8 0V11"/><path d="M12 15v2"/>`},
+		"rocket":  {Name: "rocket", Title: "A rocket", ViewBox: "0 0 48 48", Shape: `<path d="M24 4l8 20H16z"/>`},
+	}
+	for name, w := range want {
+		if got := byName[name]; got != w {
+			t.Errorf("icon %s = %+v, want %+v", name, got, w)
+		}
+	}
+	if len(icons) != 18 {
+		t.Errorf("%d icons, want the 17 built in and the school's own", len(icons))
+	}
+}
