@@ -93,19 +93,14 @@ func Site(opt Options) (*Result, error) {
 	}()
 
 	res, err := hugo.Build(hugo.Options{
-		Source:  opt.Source,
-		Dest:    tmp,
-		Theme:   Theme(),
-		Params:  hugoParams(site, opt.Params),
-		BaseURL: opt.BaseURL,
-		Minify:  !opt.NoMinify,
-		Log:     opt.Log,
-		Transform: func(path string, src []byte) []byte {
-			src, _ = textenc.ToUTF8(src) // check warns about it
-			fm, body := markdown.SplitFrontMatter(src)
-			out, _ := markdown.Normalize(body)
-			return append(fm[:len(fm):len(fm)], out...)
-		},
+		Source:    opt.Source,
+		Dest:      tmp,
+		Theme:     Theme(),
+		Params:    hugoParams(site, opt.Params),
+		BaseURL:   opt.BaseURL,
+		Minify:    !opt.NoMinify,
+		Log:       opt.Log,
+		Transform: repairContent,
 	})
 	if err != nil {
 		return nil, err
@@ -130,6 +125,19 @@ func Site(opt Options) (*Result, error) {
 	}
 	ok = true
 	return &Result{Pages: res.Pages, Duration: time.Since(start), Notes: notes}, nil
+}
+
+// repairContent is what Hugo reads of a content file: the file as UTF-8
+// (check warns about other encodings), with pasted Markdown repaired in its
+// body, split from its front matter as check splits it.
+func repairContent(path string, src []byte) []byte {
+	src, _ = textenc.ToUTF8(src)
+	fm, body, ok := policy.SplitFrontMatter(src)
+	if !ok && body == nil {
+		return src // front matter never closed: check stopped the build on it
+	}
+	out, _ := markdown.Normalize(body)
+	return append(fm[:len(fm):len(fm)], out...)
 }
 
 // hugoParams are the template parameters of a build: the run's own, and

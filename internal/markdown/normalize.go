@@ -5,7 +5,6 @@
 package markdown
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -134,28 +133,4 @@ func looksLikeHeading(line string) bool {
 		}
 	}
 	return significant > 0 && capital*4 >= significant*3
-}
-
-// SplitFrontMatter returns the front matter block (with its fences) and the
-// body, so only the body is repaired.
-func SplitFrontMatter(src []byte) (fm, body []byte) {
-	for _, fence := range []string{"---", "+++"} {
-		if bytes.HasPrefix(src, []byte(fence+"\n")) || bytes.HasPrefix(src, []byte(fence+"\r\n")) {
-			rest := src[len(fence)+1:]
-			idx := bytes.Index(rest, []byte("\n"+fence))
-			if idx < 0 {
-				return nil, src
-			}
-			end := len(fence) + 1 + idx + 1 + len(fence)
-			// keep the newline after the closing fence with the front matter
-			if end < len(src) && src[end] == '\r' {
-				end++
-			}
-			if end < len(src) && src[end] == '\n' {
-				end++
-			}
-			return src[:end], src[end:]
-		}
-	}
-	return nil, src
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policysite/policysite/internal/policy"
 	"github.com/yuin/goldmark"
 )
 
@@ -80,7 +81,7 @@ func TestExamplePoliciesNeedNoRepair(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, body := SplitFrontMatter(src)
+		_, body, _ := policy.SplitFrontMatter(src)
 		if _, fixes := Normalize(body); len(fixes) > 0 {
 			t.Errorf("%s: %v", f, fixes)
 		}

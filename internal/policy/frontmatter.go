@@ -32,54 +32,96 @@ func (fm *frontMatter) bodyLine() int {
 	return fm.closeLine + 1
 }
 
-// splitFrontMatter separates front matter from body. With no usable front
-// matter it returns a nil frontMatter and the whole file as body.
-func splitFrontMatter(file string, src []byte) (*frontMatter, []byte, []school.Finding) {
-	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	firstEnd := bytes.IndexByte(src, '\n')
+// SplitFrontMatter splits a page into its front matter block and its body,
+// the one way policysite splits them: check reads the fields from the block,
+// and the build repairs pasted Markdown in the body only. The block is the
+// opening line (--- or +++, after an optional byte-order mark, trailing
+// spaces allowed), the fields, and the closing line (the same delimiter). ok
+// is false when src does not start with front matter (body is src) or
+// leaves it open (body is nil).
+func SplitFrontMatter(src []byte) (fm, body []byte, ok bool) {
+	s := scanFrontMatter(src)
+	switch {
+	case s.format == "":
+		return nil, src, false
+	case !s.closed:
+		return nil, nil, false
+	}
+	return src[:s.bodyStart], src[s.bodyStart:], true
+}
+
+// frontMatterScan is where a file's front matter is: byte offsets into the
+// file as given.
+type frontMatterScan struct {
+	first     string // the opening line, trimmed: "---", "+++" or what stands there instead
+	format    string // "yaml", "toml", or "" for no front matter
+	closed    bool
+	textStart int // the fields
+	textEnd   int
+	closeLine int // 1-based file line of the closing delimiter
+	bodyStart int
+}
+
+func scanFrontMatter(src []byte) frontMatterScan {
+	start := 0
+	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
+		start = 3
+	}
+	firstEnd := bytes.IndexByte(src[start:], '\n')
 	if firstEnd < 0 {
 		firstEnd = len(src)
+	} else {
+		firstEnd += start
 	}
-	first := strings.TrimRight(string(src[:firstEnd]), " \t\r")
-	var format string
-	switch first {
+	s := frontMatterScan{first: strings.TrimRight(string(src[start:firstEnd]), " \t\r")}
+	switch s.first {
 	case "---":
-		format = "yaml"
+		s.format = "yaml"
 	case "+++":
-		format = "toml"
+		s.format = "toml"
 	default:
-		msg := "the file has no front matter: a policy must start with a line containing only --- , then its fields " +
-			"(title, summary, audience, owner, adopted, adopted_by, review, version, related), then another line with ---"
-		if strings.HasPrefix(first, "{") {
-			msg = "JSON front matter is not supported: start the file with a line containing only --- and write the fields as YAML, e.g. title: Online Safety Policy"
-		}
-		return nil, src, []school.Finding{school.Errorf(file, 1, "%s", msg)}
+		return s
 	}
+	s.textStart = min(firstEnd+1, len(src))
 	line := 2
-	pos := firstEnd + 1
-	for pos <= len(src) {
-		end := bytes.IndexByte(src[min(pos, len(src)):], '\n')
-		var l []byte
-		next := len(src) + 1
-		if end < 0 {
-			l = src[min(pos, len(src)):]
-		} else {
-			l = src[pos : pos+end]
-			next = pos + end + 1
+	for pos := s.textStart; pos <= len(src); line++ {
+		end := bytes.IndexByte(src[pos:], '\n')
+		l, next := src[pos:], len(src)
+		if end >= 0 {
+			l, next = src[pos:pos+end], pos+end+1
 		}
-		if strings.TrimRight(string(l), " \t\r") == first {
-			fm := &frontMatter{format: format, text: src[min(firstEnd+1, len(src)):pos], firstLine: 2, closeLine: line}
-			return fm, src[min(next, len(src)):], nil
+		if strings.TrimRight(string(l), " \t\r") == s.first {
+			s.closed, s.textEnd, s.closeLine, s.bodyStart = true, pos, line, next
+			return s
 		}
 		if end < 0 {
 			break
 		}
 		pos = next
-		line++
 	}
-	return nil, nil, []school.Finding{school.Errorf(file, 1,
-		"the front matter opened with %s on line 1 is never closed: add a line containing only %s after the last field (for example after the related: line)",
-		first, first)}
+	return s
+}
+
+// splitFrontMatter separates front matter from body, with the problems a
+// policy's author must fix. With no usable front matter it returns a nil
+// frontMatter and the whole file as body.
+func splitFrontMatter(file string, src []byte) (*frontMatter, []byte, []school.Finding) {
+	s := scanFrontMatter(src)
+	switch {
+	case s.format == "":
+		msg := "the file has no front matter: a policy must start with a line containing only --- , then its fields " +
+			"(title, summary, audience, owner, adopted, adopted_by, review, version, related), then another line with ---"
+		if strings.HasPrefix(s.first, "{") {
+			msg = "JSON front matter is not supported: start the file with a line containing only --- and write the fields as YAML, e.g. title: Online Safety Policy"
+		}
+		return nil, bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), []school.Finding{school.Errorf(file, 1, "%s", msg)}
+	case !s.closed:
+		return nil, nil, []school.Finding{school.Errorf(file, 1,
+			"the front matter opened with %s on line 1 is never closed: add a line containing only %s after the last field (for example after the related: line)",
+			s.first, s.first)}
+	}
+	fm := &frontMatter{format: s.format, text: src[s.textStart:s.textEnd], firstLine: 2, closeLine: s.closeLine}
+	return fm, src[s.bodyStart:], nil
 }
 
 // The fields every policy must have, in the order messages list them.

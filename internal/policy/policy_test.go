@@ -372,3 +372,26 @@ func TestLoadDirMissing(t *testing.T) {
 		t.Errorf("got %v, %v", pols, probs)
 	}
 }
+
+// One splitter for check and the build: a byte-order mark before the
+// opening line and spaces after a delimiter do not hide the front matter.
+func TestSplitFrontMatter(t *testing.T) {
+	tests := []struct {
+		src, fm, body string
+		ok            bool
+	}{
+		{"---\ntitle: A\n---\nBody\n", "---\ntitle: A\n---\n", "Body\n", true},
+		{"\ufeff---\r\ntitle: A\r\n---\r\nBody\r\n", "\ufeff---\r\ntitle: A\r\n---\r\n", "Body\r\n", true},
+		{"--- \ntitle: A\n---  \nBody\n", "--- \ntitle: A\n---  \n", "Body\n", true},
+		{"+++\ntitle = 'A'\n+++\n", "+++\ntitle = 'A'\n+++\n", "", true},
+		{"---\ntitle: A\n---", "---\ntitle: A\n---", "", true},
+		{"# Just text\n", "", "# Just text\n", false},
+		{"---\ntitle: A\nBody\n", "", "", false},
+	}
+	for _, tt := range tests {
+		fm, body, ok := SplitFrontMatter([]byte(tt.src))
+		if string(fm) != tt.fm || string(body) != tt.body || ok != tt.ok {
+			t.Errorf("SplitFrontMatter(%q) = %q, %q, %v; want %q, %q, %v", tt.src, fm, body, ok, tt.fm, tt.body, tt.ok)
+		}
+	}
+}
