@@ -27,7 +27,7 @@ type apiFlags struct {
 
 func addAPIFlags(fs *flag.FlagSet) *apiFlags {
 	return &apiFlags{
-		data: fs.String("data", ".trainlog", "folder for training records (SQLite), the staff list and keys; relative to --source"),
+		data: fs.String("data", ".trainlog", "the `FOLDER` for training records (SQLite), the staff list and keys; relative to --source"),
 		off:  fs.Bool("no-api", false, "serve the site without the training endpoint at /api"),
 	}
 }

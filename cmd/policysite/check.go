@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 
@@ -13,16 +14,25 @@ import (
 // printed, so main only sets the exit code.
 var errFindings = errors.New("")
 
-func cmdCheck(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", "check [--source DIR] [--strict]", stderr)
-	source := fs.String("source", ".", "the school's site folder")
+var checkCommand = command{
+	name:    "check",
+	summary: "find mistakes before publishing",
+	flags:   checkFlags,
+}
+
+func checkFlags(fs *flag.FlagSet) runFunc {
+	source := fs.String("source", ".", "the `FOLDER` of the school's site")
 	strict := fs.Bool("strict", false, "treat a passed review date as an error")
-	if pos, err := parseFlags(fs, args); err != nil {
-		return err
-	} else if err := noArgs(fs, pos); err != nil {
-		return err
+	return func(pos []string, stdout, stderr io.Writer) error {
+		if err := noArgs(fs, pos); err != nil {
+			return err
+		}
+		return runCheck(*source, *strict, stdout)
 	}
-	findings, err := lint.Check(*source, lint.Options{Strict: *strict})
+}
+
+func runCheck(source string, strict bool, stdout io.Writer) error {
+	findings, err := lint.Check(source, lint.Options{Strict: strict})
 	if err != nil {
 		return err
 	}

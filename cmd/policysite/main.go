@@ -10,21 +10,33 @@ import (
 	"os"
 	"regexp"
 	"strings"
+
+	"github.com/policysite/policysite/internal/cli"
 )
 
-const usage = `policysite: a school's policies as a website, posters and training quizzes.
+// A command is one of policysite's commands. Its flags are defined once,
+// in flags, which returns what runs the command: the help (`policysite
+// help`, `policysite COMMAND --help`) is made from the same FlagSet.
+type command struct {
+	name    string
+	args    string // the words it takes besides flags, as in its synopsis
+	summary string
+	flags   func(fs *flag.FlagSet) runFunc
+}
 
-Usage:
-  policysite build [--source DIR] [--dest DIR]     build the site (default: this folder into ./public);
-                   [--base-url URL]                the address it will be published at
-  policysite serve [--source DIR] [--addr ADDR]    preview with live reload, training endpoint at /api
-  policysite check [--source DIR] [--strict]       find mistakes before publishing
-  policysite new policy SLUG [--source DIR]        start a new policy with every field filled in
-  policysite init DIR                              make a new school site from the example school
-  policysite version                               print the version
+// runFunc runs a command once its flags are parsed; pos are the other words.
+type runFunc func(pos []string, stdout, stderr io.Writer) error
 
-Run "policysite COMMAND --help" for the options of one command.
-`
+var commands = []command{buildCommand, serveCommand, checkCommand, newCommand, initCommand, {
+	name:    "version",
+	summary: "print the version",
+	flags: func(*flag.FlagSet) runFunc {
+		return func(_ []string, stdout, _ io.Writer) error { fmt.Fprintln(stdout, "policysite", version()); return nil }
+	},
+}}
+
+// aliases are other names people type for a command.
+var aliases = map[string]string{"server": "serve"}
 
 // errUsage marks mistakes in how the command was called: exit code 2.
 var errUsage = errors.New("usage")
@@ -33,31 +45,58 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// usage is the program's help: each command with its flags.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("policysite: a school's policies as a website, posters and training quizzes.\n\nUsage:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %s\n      %s\n", synopsis(c), c.summary)
+	}
+	b.WriteString("\nRun \"policysite COMMAND --help\" for what each option does.\n")
+	return b.String()
+}
+
+// synopsis is "policysite build [--source FOLDER] …", from the command's flags.
+func synopsis(c command) string {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	c.flags(fs)
+	return strings.Join(strings.Fields("policysite "+c.name+" "+c.args+" "+cli.Synopsis(fs)), " ")
+}
+
+func lookup(name string) (command, bool) {
+	if a, ok := aliases[name]; ok {
+		name = a
+	}
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return 2
-	}
-	cmds := map[string]func([]string, io.Writer, io.Writer) error{
-		"build":   cmdBuild,
-		"serve":   cmdServe,
-		"server":  cmdServe,
-		"check":   cmdCheck,
-		"new":     cmdNew,
-		"init":    cmdInit,
-		"version": func([]string, io.Writer, io.Writer) error { fmt.Fprintln(stdout, "policysite", version()); return nil },
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return 0
 	}
-	cmd, ok := cmds[args[0]]
+	cmd, ok := lookup(args[0])
 	if !ok {
-		fmt.Fprintf(stderr, "policysite: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "policysite: unknown command %q\n\n%s", args[0], usage())
 		return 2
 	}
-	if err := cmd(args[1:], stdout, stderr); err != nil {
+	fs := newFlags(cmd, stderr)
+	runCmd := cmd.flags(fs)
+	pos, err := parseFlags(fs, args[1:])
+	if err == nil {
+		err = runCmd(pos, stdout, stderr)
+	}
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -74,33 +113,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+func newFlags(c command, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	// The flag package's own messages ("flag provided but not defined:
 	// -colour") are for programmers: parseFlags says it in words instead.
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: policysite %s\n\n", synopsis)
-		fs.VisitAll(func(f *flag.Flag) {
-			kind, usage := flag.UnquoteUsage(f)
-			switch {
-			case kind != "string":
-			case strings.Contains(f.Name, "url"):
-				kind = "URL"
-			case f.Name == "addr":
-				kind = "HOST:PORT"
-			default:
-				kind = "FOLDER"
-			}
-			opt := "--" + f.Name
-			if kind != "" {
-				opt += " " + kind
-			}
-			if f.DefValue != "" && f.DefValue != "false" {
-				usage += fmt.Sprintf(" (default %s)", f.DefValue)
-			}
-			fmt.Fprintf(stderr, "  %-22s %s\n", opt, usage)
-		})
+		fmt.Fprintf(stderr, "Usage: %s\n\n%s.\n\n", synopsis(c), strings.ToUpper(c.summary[:1])+c.summary[1:])
+		cli.Flags(stderr, fs, nil)
 		fmt.Fprintln(stderr)
 	}
 	return fs

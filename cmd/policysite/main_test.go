@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/policysite/policysite/internal/cli"
 )
 
 func runCmd(args ...string) (code int, stdout, stderr string) {
@@ -118,6 +121,36 @@ func TestCommandsOnAMissingFolderSayWhatToDo(t *testing.T) {
 			if !strings.Contains(errOut, want) {
 				t.Errorf("%s on a missing folder: the message does not mention %q:\n%s", cmd, want, errOut)
 			}
+		}
+	}
+}
+
+// The help is made from the flags themselves: every flag of every command
+// is in `policysite help` and in that command's --help, with its value.
+func TestHelpListsEveryFlag(t *testing.T) {
+	code, help, _ := runCmd("help")
+	if code != 0 {
+		t.Fatalf("help: exit %d", code)
+	}
+	for _, c := range commands {
+		fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+		c.flags(fs)
+		code, _, cmdHelp := runCmd(c.name, "--help")
+		if code != 0 {
+			t.Errorf("%s --help: exit %d", c.name, code)
+		}
+		if !strings.Contains(help, "policysite "+c.name) || !strings.Contains(cmdHelp, c.summary[1:]) {
+			t.Errorf("help does not describe %s:\n%s\n%s", c.name, help, cmdHelp)
+		}
+		fs.VisitAll(func(f *flag.Flag) {
+			if !strings.Contains(help, "["+cli.Option(f)+"]") || !strings.Contains(cmdHelp, cli.Option(f)) {
+				t.Errorf("the help of %s lacks %s", c.name, cli.Option(f))
+			}
+		})
+	}
+	for _, want := range []string{"[--data FOLDER]", "[--no-api]", "[--addr HOST:PORT]", "policysite new policy SLUG [--source FOLDER]", "policysite init DIR"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help lacks %q:\n%s", want, help)
 		}
 	}
 }

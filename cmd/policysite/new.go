@@ -2,9 +2,9 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,13 +16,17 @@ import (
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-func cmdNew(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("new", "new policy SLUG [--source DIR]", stderr)
-	source := fs.String("source", ".", "the school's site folder")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
+var newCommand = command{
+	name:    "new",
+	args:    "policy SLUG",
+	summary: "start a new policy with every field filled in",
+	flags: func(fs *flag.FlagSet) runFunc {
+		source := fs.String("source", ".", "the `FOLDER` of the school's site")
+		return func(pos []string, stdout, stderr io.Writer) error { return runNew(*source, pos, stdout) }
+	},
+}
+
+func runNew(source string, pos []string, stdout io.Writer) error {
 	if len(pos) != 2 || pos[0] != "policy" {
 		return fmt.Errorf("%w: write `policysite new policy SLUG`, for example `policysite new policy anti-bullying`", errUsage)
 	}
@@ -33,14 +37,14 @@ func cmdNew(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("%w: %q is not a usable name: use lower-case letters, digits and hyphens, like anti-bullying", errUsage, slug)
 	}
-	if !isSite(*source) {
+	if !isSite(source) {
 		where := "this folder"
-		if *source != "." {
-			where = *source
+		if source != "." {
+			where = source
 		}
 		return fmt.Errorf("%s is not a school site (it has no config.toml), so the policy would be lost outside it: go into the site's folder (the one `policysite init` made) and run this again, or add --source FOLDER", where)
 	}
-	path := filepath.Join(*source, "content", "policies", slug+".md")
+	path := filepath.Join(source, "content", "policies", slug+".md")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -106,12 +110,16 @@ This policy is reviewed every year by the {{< school "governing_body" >}}.
 `, titleFromSlug(slug), day, review)
 }
 
-func cmdInit(args []string, stdout, stderr io.Writer) error {
-	fl := newFlags("init", "init DIR", stderr)
-	pos, err := parseFlags(fl, args)
-	if err != nil {
-		return err
-	}
+var initCommand = command{
+	name:    "init",
+	args:    "DIR",
+	summary: "make a new school site from the example school",
+	flags: func(*flag.FlagSet) runFunc {
+		return func(pos []string, stdout, stderr io.Writer) error { return runInit(pos, stdout) }
+	},
+}
+
+func runInit(pos []string, stdout io.Writer) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: write `policysite init DIR`, for example `policysite init my-school`", errUsage)
 	}
@@ -128,25 +136,8 @@ func cmdInit(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func copyExample(dir string) error {
-	return fs.WalkDir(exampleFS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dir, filepath.FromSlash(p))
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if d.Name() == ".keep" {
-			return nil
-		}
-		b, err := fs.ReadFile(exampleFS(), p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-}
+// copyExample writes the example school into dir, which is new or empty.
+func copyExample(dir string) error { return os.CopyFS(dir, exampleFS()) }
 
 // isSite reports whether dir has a site config (config.toml or hugo.toml).
 func isSite(dir string) bool {

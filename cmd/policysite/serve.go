@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -15,21 +16,30 @@ import (
 	"github.com/policysite/policysite/internal/serve"
 )
 
-func cmdServe(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", "serve [--source DIR] [--addr ADDR]", stderr)
-	source := fs.String("source", ".", "the school's site folder")
-	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
+var serveCommand = command{
+	name:    "serve",
+	summary: "preview with live reload, training endpoint at /api",
+	flags:   serveFlags,
+}
+
+func serveFlags(fs *flag.FlagSet) runFunc {
+	source := fs.String("source", ".", "the `FOLDER` of the school's site")
+	addr := fs.String("addr", "127.0.0.1:1313", "where to listen, as `HOST:PORT`")
 	api := addAPIFlags(fs)
-	if pos, err := parseFlags(fs, args); err != nil {
-		return err
-	} else if err := noArgs(fs, pos); err != nil {
-		return err
+	return func(pos []string, stdout, stderr io.Writer) error {
+		if err := noArgs(fs, pos); err != nil {
+			return err
+		}
+		return runServe(*source, *addr, api, stdout, stderr)
 	}
-	ln, err := net.Listen("tcp", *addr)
+}
+
+func runServe(source, addr string, api *apiFlags, stdout, stderr io.Writer) error {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s (is another preview running? try --addr 127.0.0.1:1314): %w", *addr, err)
+		return fmt.Errorf("cannot listen on %s (is another preview running? try --addr 127.0.0.1:1314): %w", addr, err)
 	}
-	tapi, err := api.start(*source, stdout, stderr)
+	tapi, err := api.start(source, stdout, stderr)
 	if err != nil {
 		ln.Close()
 		return err
@@ -37,7 +47,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	defer tapi.close()
 
 	srv, err := serve.New(serve.Options{
-		Source:     *source,
+		Source:     source,
 		API:        tapi.handler(),
 		Log:        stderr,
 		AfterBuild: func() { tapi.reload(stderr) },
@@ -61,7 +71,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		hs.Shutdown(shut)
 	}()
 	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Previewing %s at %s/ — saving a file updates the open page. Press Ctrl+C to stop.\n", *source, base)
+	fmt.Fprintf(stdout, "Previewing %s at %s/ — saving a file updates the open page. Press Ctrl+C to stop.\n", source, base)
 	if tapi != nil {
 		fmt.Fprintf(stdout, "Training endpoint: %s/api/ (records in %s). Report for the DSL: %s/api/report\n", base, tapi.dataDir, base)
 		if link := tapi.tryLink(base); link != "" {
