@@ -29,50 +29,21 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/policysite/policysite/internal/cli"
 	"github.com/policysite/policysite/internal/trainlog"
 )
 
-const usage = `trainlog records staff training completions for a policysite school site.
+const usageCommands = `trainlog records staff training completions for a policysite school site.
 
 Usage:
   trainlog [serve] [flags]          run the endpoint (the default command)
   trainlog invite [flags]           print a personal training link for everyone on the roster (CSV)
   trainlog token [flags] ID         print the personal token of one roster id (for scripts)
   trainlog help                     show this text
+`
 
-Files (every command):
-  --data DIR        folder for trainlog.db, hmac.key and admin-token (default .trainlog).
-                    hmac.key signs personal links and certificate codes: back it up with the data.
-                    One trainlog (or policysite serve) at a time may use a data folder.
-  --quizzes DIR     the site's quiz files, one *.toml per quiz (default quizzes)
-  --content DIR     the site's content folder; policy versions are read from DIR/policies (default content)
-  --roster FILE     staff list, CSV with the header id,name,email,role,start_date and dates as
-                    YYYY-MM-DD (default DATA/staff.csv)
-
-serve:
-  --addr HOST:PORT      where to listen (default 127.0.0.1:8090). The API is under /api/,
-                        the report page at /api/report, a health check at /healthz.
-  --allow-origin URL    the site's address (e.g. https://www.school.example) when the site and
-                        trainlog are on different origins; browsers elsewhere are refused
-  --open-domain DOMAIN  also accept a name and an e-mail address @DOMAIN instead of a personal
-                        link (weaker: anyone can type a colleague's address)
-  --postgres URL        keep completions in PostgreSQL (postgres://user:pass@host/db) instead of
-                        DATA/trainlog.db; also read from TRAINLOG_POSTGRES_URL
-  --rate-limit N        requests per second per address (default 20; 0 or less turns it off).
-                        A whole school may share one address, so keep the burst generous.
-  --rate-burst N        requests an address may make at once (default 100)
-  --trust-proxy         behind a reverse proxy: limit by the last X-Forwarded-For address
-                        instead of the proxy's own (never set it without a proxy)
-  --grace-days N        days a new starter has from their start_date before a quiz they have
-                        not passed shows as "never" (default 28)
-  --quiet               do not log each request (errors are still logged)
-  --debug-addr HOST:PORT  serve Go's profiler (/debug/pprof/) on this separate address, for
-                        performance work; keep it on 127.0.0.1
-
-invite:
-  --base-url URL        the site's address (default http://127.0.0.1:1313, policysite serve);
-                        links look like URL/staff/training/?t=TOKEN
-  Give invite and token the same --data as serve: links are signed with its hmac.key.
+const usageNotes = `
+Give invite and token the same --data as serve: links are signed with its hmac.key.
 
 trainlog asks Go's garbage collector to keep its own memory near 20 MiB, so the whole process
 stays under 40 MB while serving; set GOMEMLIMIT to choose another figure.
@@ -80,6 +51,27 @@ stays under 40 MB while serving; set GOMEMLIMIT to choose another figure.
 The admin token for the report is TRAINLOG_ADMIN_TOKEN when set, otherwise the contents of
 DATA/admin-token, made on first run. Send SIGHUP to re-read quizzes, policies and the roster.
 `
+
+// usage is trainlog's help, made from the flags of its commands.
+func usage() string {
+	var b strings.Builder
+	b.WriteString(usageCommands)
+	files := flag.NewFlagSet("files", flag.ContinueOnError)
+	addFiles(files)
+	isFile := func(name string) bool { return files.Lookup(name) != nil }
+	b.WriteString("\nFiles (every command):\n")
+	cli.Flags(&b, files, nil)
+	serve := flag.NewFlagSet("serve", flag.ContinueOnError)
+	serveFlags(serve, func(string) string { return "" }) // no secret from the environment in the help
+	b.WriteString("\nserve:\n")
+	cli.Flags(&b, serve, isFile)
+	invite := flag.NewFlagSet("invite", flag.ContinueOnError)
+	inviteFlags(invite)
+	b.WriteString("\ninvite:\n")
+	cli.Flags(&b, invite, isFile)
+	b.WriteString(usageNotes)
+	return b.String()
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
@@ -100,11 +92,13 @@ func (f *files) dataGiven() bool {
 
 func addFiles(fs *flag.FlagSet) *files {
 	return &files{
-		data:    fs.String("data", ".trainlog", ""),
-		quizzes: fs.String("quizzes", "quizzes", ""),
-		content: fs.String("content", "content", ""),
-		roster:  fs.String("roster", "", ""),
-		fs:      fs,
+		data: fs.String("data", ".trainlog", "the `DIR` for trainlog.db, hmac.key and admin-token. hmac.key signs personal links and "+
+			"certificate codes: back it up with the data. One trainlog (or policysite serve) at a time may use a data folder."),
+		quizzes: fs.String("quizzes", "quizzes", "the site's quiz files (`DIR`), one *.toml per quiz"),
+		content: fs.String("content", "content", "the site's content folder (`DIR`); policy versions are read from DIR/policies"),
+		roster: fs.String("roster", "", "the staff list (`FILE`), CSV with the header id,name,email,role,start_date and dates as "+
+			"YYYY-MM-DD (default DATA/staff.csv)"),
+		fs: fs,
 	}
 }
 
@@ -129,7 +123,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	case "token":
 		err = token(args, stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return 0
 	default:
 		fmt.Fprintf(stderr, "trainlog: there is no command %q: use serve, invite or token (trainlog help lists them)\n", cmd)
@@ -140,7 +134,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "trainlog %s: %v\n(trainlog help lists the commands and flags)\n", cmd, err)
@@ -164,19 +158,44 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// serveOptions are serve's flags.
+type serveOptions struct {
+	files                             *files
+	addr, origin, open, pg, debugAddr *string
+	rate                              *float64
+	burst, grace                      *int
+	trustProxy, quiet                 *bool
+}
+
+// serveFlags defines serve's flags, with their help, on fs.
+func serveFlags(fs *flag.FlagSet, getenv func(string) string) *serveOptions {
+	return &serveOptions{
+		files: addFiles(fs),
+		addr:  fs.String("addr", "127.0.0.1:8090", "where to listen (`HOST:PORT`). The API is under /api/, the report page at /api/report, a health check at /healthz."),
+		origin: fs.String("allow-origin", "", "the site's address (`URL`, e.g. https://www.school.example) when the site and trainlog are "+
+			"on different origins; browsers elsewhere are refused"),
+		open: fs.String("open-domain", "", "also accept a name and an e-mail address @`DOMAIN` instead of a personal link "+
+			"(weaker: anyone can type a colleague's address)"),
+		pg: fs.String("postgres", getenv("TRAINLOG_POSTGRES_URL"), "keep completions in PostgreSQL (`URL` postgres://user:pass@host/db) "+
+			"instead of DATA/trainlog.db; also read from TRAINLOG_POSTGRES_URL"),
+		rate: fs.Float64("rate-limit", 20, "requests per second per address (`N`; 0 or less turns it off). A whole school may share one "+
+			"address, so keep the burst generous."),
+		burst: fs.Int("rate-burst", 100, "requests an address may make at once (`N`)"),
+		trustProxy: fs.Bool("trust-proxy", false, "behind a reverse proxy: limit by the last X-Forwarded-For address instead of the "+
+			"proxy's own (never set it without a proxy)"),
+		grace: fs.Int("grace-days", 28, "days (`N`) a new starter has from their start_date before a quiz they have not passed shows "+
+			"as \"never\""),
+		quiet: fs.Bool("quiet", false, "do not log each request (errors are still logged)"),
+		debugAddr: fs.String("debug-addr", "", "serve Go's profiler (/debug/pprof/) on this separate address (`HOST:PORT`), for "+
+			"performance work; keep it on 127.0.0.1"),
+	}
+}
+
 func serve(args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	f := addFiles(fs)
-	addr := fs.String("addr", "127.0.0.1:8090", "")
-	origin := fs.String("allow-origin", "", "")
-	open := fs.String("open-domain", "", "")
-	pg := fs.String("postgres", getenv("TRAINLOG_POSTGRES_URL"), "")
-	rate := fs.Float64("rate-limit", 20, "")
-	burst := fs.Int("rate-burst", 100, "")
-	trustProxy := fs.Bool("trust-proxy", false, "")
-	grace := fs.Int("grace-days", 28, "")
-	quiet := fs.Bool("quiet", false, "")
-	debugAddr := fs.String("debug-addr", "", "")
+	o := serveFlags(fs, getenv)
+	f, addr, origin, open, pg, debugAddr := o.files, o.addr, o.origin, o.open, o.pg, o.debugAddr
+	rate, burst, grace, trustProxy, quiet := o.rate, o.burst, o.grace, o.trustProxy, o.quiet
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -287,10 +306,15 @@ func serve(args []string, stdout, stderr io.Writer, getenv func(string) string) 
 	}
 }
 
+// inviteFlags defines invite's flags, with their help, on fs.
+func inviteFlags(fs *flag.FlagSet) (*files, *string) {
+	return addFiles(fs), fs.String("base-url", "http://127.0.0.1:1313", "the site's address (`URL`; the default is policysite serve's); "+
+		"links look like URL/staff/training/?t=TOKEN")
+}
+
 func invite(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
-	f := addFiles(fs)
-	base := fs.String("base-url", "http://127.0.0.1:1313", "")
+	f, base := inviteFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}

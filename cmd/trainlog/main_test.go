@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -20,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/policysite/policysite/internal/cli"
 )
 
 // binary is trainlog built once for the whole test run (see TestMain):
@@ -85,9 +88,20 @@ func TestHelpDocumentsEveryFlagAndDefault(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"--data", "--quizzes", "--content", "--roster", "--addr", "--allow-origin", "--open-domain",
-		"--postgres", "--rate-limit", "--rate-burst", "--trust-proxy", "--grace-days", "--quiet", "--base-url", "default .trainlog", "DATA/staff.csv",
-		"127.0.0.1:8090", "TRAINLOG_ADMIN_TOKEN", "admin-token", "id,name,email,role,start_date", "invite", "token"} {
+	// Every flag of every command, from the FlagSets themselves.
+	var want []string
+	for _, define := range []func(*flag.FlagSet){
+		func(fs *flag.FlagSet) { serveFlags(fs, func(string) string { return "" }) },
+		func(fs *flag.FlagSet) { inviteFlags(fs) },
+		func(fs *flag.FlagSet) { addFiles(fs) },
+	} {
+		fs := flag.NewFlagSet("", flag.ContinueOnError)
+		define(fs)
+		fs.VisitAll(func(f *flag.Flag) { want = append(want, cli.Option(f)) })
+	}
+	want = append(want, "default .trainlog", "DATA/staff.csv",
+		"127.0.0.1:8090", "TRAINLOG_ADMIN_TOKEN", "admin-token", "id,name,email,role,start_date", "invite", "token")
+	for _, want := range want {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %q", want)
 		}
