@@ -205,9 +205,62 @@ func (fm *frontMatter) keyLines() (map[string]int, map[string]string) {
 	return lines, raw
 }
 
-func (p *Policy) readFrontMatter(fm *frontMatter) []school.Finding {
-	p.Format = fm.format
-	var probs []school.Finding
+// fieldReader reads a policy's front-matter fields into it, gathering what
+// is wrong with them.
+type fieldReader struct {
+	p      *Policy
+	fm     *frontMatter
+	fields map[string]any    // by lower-case key
+	lines  map[string]int    // lower-case key -> file line
+	raw    map[string]string // lower-case key -> the value as written
+	probs  []school.Finding
+}
+
+func (r *fieldReader) line(k string) int {
+	if l, ok := r.lines[k]; ok {
+		return l
+	}
+	return r.fm.firstLine - 1
+}
+
+func (r *fieldReader) errorf(k, format string, args ...any) {
+	r.probs = append(r.probs, school.Errorf(r.p.File, r.line(k), format, args...))
+}
+
+func (r *fieldReader) missing(k, what string) {
+	r.probs = append(r.probs, school.Errorf(r.p.File, r.fm.closeLine,
+		"the required front-matter field %q is missing: add %s (%s) before the closing %s line",
+		k, r.p.example(k), what, delimiter(r.fm.format)))
+}
+
+// str reads a field of plain text.
+func (r *fieldReader) str(k, what string) string {
+	p := r.p
+	v, ok := r.fields[k]
+	if !ok {
+		r.missing(k, what)
+		return ""
+	}
+	if v == nil {
+		r.errorf(k, "%s is empty: write %s, e.g. %s", k, what, p.example(k))
+		return ""
+	}
+	s, ok := scalarText(v)
+	if !ok {
+		r.errorf(k, "%s must be a single piece of text (%s), not a list or table: write it like %s", k, what, p.example(k))
+		return ""
+	}
+	if strings.TrimSpace(s) == "" {
+		r.errorf(k, "%s is empty: write %s, e.g. %s", k, what, p.example(k))
+	}
+	if strings.Contains(s, "{{<") || strings.Contains(s, "{{%") {
+		r.errorf(k, "%s uses a shortcode, but shortcodes only work in the body and would be shown as-is: write the text itself (e.g. the school's name) instead", k)
+	}
+	return strings.TrimSpace(s)
+}
+
+// decode reads front matter in its own syntax.
+func (fm *frontMatter) decode() (map[string]any, error) {
 	var data map[string]any
 	var err error
 	if fm.format == "yaml" {
@@ -215,124 +268,114 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []school.Finding {
 	} else {
 		err = toml.Unmarshal(fm.text, &data)
 	}
+	return data, err
+}
+
+func (p *Policy) readFrontMatter(fm *frontMatter) []school.Finding {
+	p.Format = fm.format
+	data, err := fm.decode()
 	lines, raw := fm.keyLines()
 	p.FieldLines = lines
 	if err != nil {
 		return []school.Finding{p.syntaxProblem(fm, err)}
 	}
 	p.FrontMatter = data
-	fields := make(map[string]any, len(data))
+	r := &fieldReader{p: p, fm: fm, fields: make(map[string]any, len(data)), lines: lines, raw: raw}
 	for k, v := range data {
-		fields[strings.ToLower(k)] = v
+		r.fields[strings.ToLower(k)] = v
 	}
-	line := func(k string) int {
-		if l, ok := lines[k]; ok {
-			return l
-		}
-		return fm.firstLine - 1
-	}
-	missing := func(k, what string) {
-		probs = append(probs, school.Errorf(p.File, fm.closeLine,
-			"the required front-matter field %q is missing: add %s (%s) before the closing %s line",
-			k, p.example(k), what, delimiter(fm.format)))
-	}
-	str := func(k, what string) string {
-		v, ok := fields[k]
-		if !ok {
-			missing(k, what)
-			return ""
-		}
-		if v == nil {
-			probs = append(probs, school.Errorf(p.File, line(k), "%s is empty: write %s, e.g. %s", k, what, p.example(k)))
-			return ""
-		}
-		s, ok := scalarText(v)
-		if !ok {
-			probs = append(probs, school.Errorf(p.File, line(k), "%s must be a single piece of text (%s), not a list or table: write it like %s", k, what, p.example(k)))
-			return ""
-		}
-		if strings.TrimSpace(s) == "" {
-			probs = append(probs, school.Errorf(p.File, line(k), "%s is empty: write %s, e.g. %s", k, what, p.example(k)))
-		}
-		if strings.Contains(s, "{{<") || strings.Contains(s, "{{%") {
-			probs = append(probs, school.Errorf(p.File, line(k),
-				"%s uses a shortcode, but shortcodes only work in the body and would be shown as-is: write the text itself (e.g. the school's name) instead", k))
-		}
-		return strings.TrimSpace(s)
-	}
-
-	p.Title = str("title", "the policy's name as parents will see it")
-	p.Summary = str("summary", "one or two sentences saying what the policy covers")
-	p.Owner = str("owner", "the role that owns the policy, a key of [params.school] in config.toml")
-	p.AdoptedBy = str("adopted_by", "who adopted it")
-	if v, ok := fields["version"]; ok && v != nil {
-		p.Version = p.readVersion(v, raw["version"], line("version"), &probs)
+	p.Title = r.str("title", "the policy's name as parents will see it")
+	p.Summary = r.str("summary", "one or two sentences saying what the policy covers")
+	p.Owner = r.str("owner", "the role that owns the policy, a key of [params.school] in config.toml")
+	p.AdoptedBy = r.str("adopted_by", "who adopted it")
+	if v, ok := r.fields["version"]; ok && v != nil {
+		p.Version = p.readVersion(v, raw["version"], r.line("version"), &r.probs)
 	} else {
-		missing("version", "the version number of this text")
+		r.missing("version", "the version number of this text")
 	}
-	p.Audience = p.readList(fields, "audience", line("audience"), missing, &probs)
-	if _, ok := fields["audience"]; ok && p.Audience != nil {
-		if len(p.Audience) == 0 {
-			probs = append(probs, school.Errorf(p.File, line("audience"),
-				"audience is empty: list who the policy is for, any of %s, e.g. %s", strings.Join(Audiences, ", "), p.example("audience")))
-		}
-		for _, a := range p.Audience {
-			if !slices.Contains(Audiences, a) {
-				hint := ""
-				if slices.Contains(Audiences, strings.ToLower(strings.TrimSpace(a))) {
-					hint = fmt.Sprintf(" (write it in lower case: %s)", strings.ToLower(strings.TrimSpace(a)))
-				} else if s := closest(a, Audiences); s != "" {
-					hint = fmt.Sprintf(" (did you mean %s?)", s)
-				} else {
-					hint = fmt.Sprintf(": list only those, e.g. %s", p.example("audience"))
-				}
-				probs = append(probs, school.Errorf(p.File, line("audience"),
-					"audience %q is not one of %s%s", a, strings.Join(Audiences, ", "), hint))
-			}
-		}
+	r.audience()
+	p.Related = p.readList(r.fields, "related", r.line("related"), r.missing, &r.probs)
+	r.dates()
+	r.slug()
+	if v, ok := r.fields["draft"].(bool); ok {
+		p.Draft = v
 	}
-	p.Related = p.readList(fields, "related", line("related"), missing, &probs)
-	p.Adopted = p.readDate(fields, "adopted", line("adopted"), missing, &probs)
-	p.Review = p.readDate(fields, "review", line("review"), missing, &probs)
-	if !p.Adopted.IsZero() && !p.Review.IsZero() && !p.Review.After(p.Adopted) {
-		probs = append(probs, school.Errorf(p.File, line("review"),
-			"the review date %s is not after the adopted date %s: set review to when the policy will next be reviewed, e.g. %s",
-			p.Review.Format(time.DateOnly), p.Adopted.Format(time.DateOnly), p.dateExample("review", p.Adopted.AddDate(1, 0, 0))))
-	}
+	r.unknownKeys()
+	r.placeholders()
+	return r.probs
+}
 
-	if v, ok := fields["slug"]; ok {
+// audience reads who the policy is for: some of Audiences.
+func (r *fieldReader) audience() {
+	p := r.p
+	p.Audience = p.readList(r.fields, "audience", r.line("audience"), r.missing, &r.probs)
+	if _, ok := r.fields["audience"]; !ok || p.Audience == nil {
+		return
+	}
+	if len(p.Audience) == 0 {
+		r.errorf("audience", "audience is empty: list who the policy is for, any of %s, e.g. %s", strings.Join(Audiences, ", "), p.example("audience"))
+	}
+	for _, a := range p.Audience {
+		if slices.Contains(Audiences, a) {
+			continue
+		}
+		hint := ""
+		if slices.Contains(Audiences, strings.ToLower(strings.TrimSpace(a))) {
+			hint = fmt.Sprintf(" (write it in lower case: %s)", strings.ToLower(strings.TrimSpace(a)))
+		} else if s := closest(a, Audiences); s != "" {
+			hint = fmt.Sprintf(" (did you mean %s?)", s)
+		} else {
+			hint = fmt.Sprintf(": list only those, e.g. %s", p.example("audience"))
+		}
+		r.errorf("audience", "audience %q is not one of %s%s", a, strings.Join(Audiences, ", "), hint)
+	}
+}
+
+// dates reads the adoption and review dates, review after adoption.
+func (r *fieldReader) dates() {
+	p := r.p
+	p.Adopted = p.readDate(r.fields, "adopted", r.line("adopted"), r.missing, &r.probs)
+	p.Review = p.readDate(r.fields, "review", r.line("review"), r.missing, &r.probs)
+	if !p.Adopted.IsZero() && !p.Review.IsZero() && !p.Review.After(p.Adopted) {
+		r.errorf("review", "the review date %s is not after the adopted date %s: set review to when the policy will next be reviewed, e.g. %s",
+			p.Review.Format(time.DateOnly), p.Adopted.Format(time.DateOnly), p.dateExample("review", p.Adopted.AddDate(1, 0, 0)))
+	}
+}
+
+// slug reads the slug field, or checks the one the file name gives.
+func (r *fieldReader) slug() {
+	p := r.p
+	if v, ok := r.fields["slug"]; ok {
 		s, isText := scalarText(v)
 		s = strings.TrimSpace(s)
 		switch {
 		case !isText || s == "":
-			probs = append(probs, school.Errorf(p.File, line("slug"), "slug must be a short web name such as %s, or be left out to use the file name", p.example("slug")))
+			r.errorf("slug", "slug must be a short web name such as %s, or be left out to use the file name", p.example("slug"))
 		case !slugRe.MatchString(s):
-			probs = append(probs, school.Errorf(p.File, line("slug"),
-				"slug %q should use only lower-case letters, digits and single hyphens, because quizzes and links cite it; e.g. %s", s, p.example("slug")))
+			r.errorf("slug", "slug %q should use only lower-case letters, digits and single hyphens, because quizzes and links cite it; e.g. %s", s, p.example("slug"))
 			p.Slug = s
 		default:
 			p.Slug = s
 		}
-	} else if !slugRe.MatchString(p.Slug) {
-		probs = append(probs, school.Warnf(p.File, 1,
-			"the file name gives the slug %q, which is awkward in web addresses and quiz references: rename the file using lower-case letters, digits and hyphens, e.g. %s.md",
-			p.Slug, Slugify(p.Slug)))
+		return
+	}
+	warn := func(format string, args ...any) { r.probs = append(r.probs, school.Warnf(p.File, 1, format, args...)) }
+	if !slugRe.MatchString(p.Slug) {
+		warn("the file name gives the slug %q, which is awkward in web addresses and quiz references: rename the file using lower-case letters, digits and hyphens, e.g. %s.md",
+			p.Slug, Slugify(p.Slug))
 	} else if ext := path.Ext(p.File); ext != ".md" && ext != ".markdown" && p.fileName() == p.Slug {
-		probs = append(probs, school.Warnf(p.File, 1,
-			"the file name ends in %s: rename the file to %s.md, as links to it are written (%s.md)", ext, p.Slug, p.Slug))
+		warn("the file name ends in %s: rename the file to %s.md, as links to it are written (%s.md)", ext, p.Slug, p.Slug)
 	} else if name := p.fileName(); name != p.Slug {
-		probs = append(probs, school.Warnf(p.File, 1,
-			"the file name %q has capitals or spaces: the website calls this policy %s (its address is /policies/%s/, and related:, links and quizzes name it %s); rename the file to %s.md so the names match",
-			name, p.Slug, p.Slug, p.Slug, p.Slug))
+		warn("the file name %q has capitals or spaces: the website calls this policy %s (its address is /policies/%s/, and related:, links and quizzes name it %s); rename the file to %s.md so the names match",
+			name, p.Slug, p.Slug, p.Slug, p.Slug)
 	}
-	if v, ok := fields["draft"].(bool); ok {
-		p.Draft = v
-	}
+}
 
-	// Unknown keys are warnings, not errors: Hugo ignores them, but a typo
-	// such as "reveiw" silently leaves the real field missing or stale.
+// unknownKeys warns about fields policies do not have: Hugo ignores them,
+// but a typo such as "reveiw" silently leaves the real field missing or stale.
+func (r *fieldReader) unknownKeys() {
 	var unknown []string
-	for k := range fields {
+	for k := range r.fields {
 		if !slices.Contains(requiredFields, k) && !slices.Contains(hugoKeys, k) {
 			unknown = append(unknown, k)
 		}
@@ -343,43 +386,41 @@ func (p *Policy) readFrontMatter(fm *frontMatter) []school.Finding {
 		if s := closest(k, append(append([]string{}, requiredFields...), hugoKeys...)); s != "" {
 			hint = fmt.Sprintf(" (did you mean %s?)", s)
 		}
-		probs = append(probs, school.Warnf(p.File, line(k),
+		r.probs = append(r.probs, school.Warnf(r.p.File, r.line(k),
 			"unknown front-matter field %q%s: the policy fields are %s; Hugo's own fields such as weight, draft, slug, aliases, layout, url and toc are also allowed; remove or rename it",
 			k, hint, strings.Join(requiredFields, ", ")))
 	}
+}
 
+// placeholders finds template text left in the fields shown on the site.
+func (r *fieldReader) placeholders() {
+	p := r.p
+	add := func(k, s string) {
+		for _, ph := range findPlaceholders(s) {
+			p.Placeholders = append(p.Placeholders, Placeholder{Line: r.line(k), Text: ph.text, Kind: ph.kind, Field: k})
+		}
+	}
 	for _, k := range []string{"title", "summary", "owner", "adopted_by", "version"} {
-		if s, ok := scalarText(fields[k]); ok {
-			for _, ph := range findPlaceholders(s) {
-				p.Placeholders = append(p.Placeholders, Placeholder{Line: line(k), Text: ph.text, Kind: ph.kind, Field: k})
-			}
+		if s, ok := scalarText(r.fields[k]); ok {
+			add(k, s)
 		}
 	}
 	for _, k := range []string{"audience", "related"} {
-		if list, ok := fields[k].([]any); ok {
+		if list, ok := r.fields[k].([]any); ok {
 			for _, item := range list {
 				if s, ok := item.(string); ok {
-					for _, ph := range findPlaceholders(s) {
-						p.Placeholders = append(p.Placeholders, Placeholder{Line: line(k), Text: ph.text, Kind: ph.kind, Field: k})
-					}
+					add(k, s)
 				}
 			}
 		}
 	}
-	return probs
 }
 
 // readPageFrontMatter only checks that a non-policy page's front matter can
 // be read; Hugo fails on it otherwise.
 func (p *Policy) readPageFrontMatter(fm *frontMatter) []school.Finding {
 	p.Format = fm.format
-	var data map[string]any
-	var err error
-	if fm.format == "yaml" {
-		err = yaml.Unmarshal(fm.text, &data)
-	} else {
-		err = toml.Unmarshal(fm.text, &data)
-	}
+	data, err := fm.decode()
 	p.FieldLines, _ = fm.keyLines()
 	if err != nil {
 		return []school.Finding{p.syntaxProblem(fm, err)}
