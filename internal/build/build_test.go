@@ -3,7 +3,6 @@ package build
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,31 +11,14 @@ import (
 
 	"github.com/policysite/policysite/internal/hugo"
 	"github.com/policysite/policysite/internal/lint"
+	"github.com/policysite/policysite/internal/sitetest"
 )
 
-// copyDir copies a fixture site so a test can change it.
+// copyDir writes the fixture site src.txtar (testdata/site.txtar for
+// "testdata/site") into a new folder, so a test can change it.
 func copyDir(t testing.TB, src string) string {
 	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return sitetest.Write(t, src+".txtar")
 }
 
 func read(t testing.TB, path string) string {

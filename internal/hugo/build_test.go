@@ -5,34 +5,26 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/policysite/policysite/internal/policy"
+	"github.com/policysite/policysite/internal/sitetest"
 )
 
 // The school shortcode is the last line of defence when check was skipped:
 // Hugo itself must stop on an unknown key, and the error must point at the
 // policy's own file and line rather than Hugo's temporary theme folder.
 func TestUnknownSchoolKeyFailsWithPosition(t *testing.T) {
-	site := t.TempDir()
-	write := func(rel, s string) {
-		p := filepath.Join(site, rel)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("config.toml", "baseURL = \"/\"\ndisableKinds = [\"taxonomy\", \"term\", \"rss\", \"sitemap\", \"robotstxt\"]\n[params.school]\nname = \"X School\"\n[params.school.dsl]\nname = \"D\"\n")
-	write("content/a.md", "---\ntitle: A\n---\n\nOur DSL is {{< school \"dsl.name\" >}}.\n\nCall {{< school \"dsl.fax\" >}}.\n")
+	dir := sitetest.Write(t, "testdata/school-shortcode.txtar")
+	site := filepath.Join(dir, "site")
 	sc, err := os.ReadFile("../../layouts/_shortcodes/school.html")
 	if err != nil {
 		t.Fatal(err)
 	}
-	theme := fstest.MapFS{
-		"layouts/_shortcodes/school.html": {Data: sc},
-		"layouts/page.html":               {Data: []byte(`{{ .Content }}`)},
-		"layouts/home.html":               {Data: []byte(`home`)},
+	os.MkdirAll(filepath.Join(dir, "theme/layouts/_shortcodes"), 0o755)
+	if err := os.WriteFile(filepath.Join(dir, "theme/layouts/_shortcodes/school.html"), sc, 0o644); err != nil {
+		t.Fatal(err)
 	}
+	theme := os.DirFS(filepath.Join(dir, "theme"))
 	// The values the shortcode shows, as the build hands them over.
 	cfg, _, err := policy.LoadConfig(site)
 	if err != nil {
@@ -52,7 +44,9 @@ func TestUnknownSchoolKeyFailsWithPosition(t *testing.T) {
 		t.Errorf("error shows the absolute site path: %v", err)
 	}
 
-	write("content/a.md", "---\ntitle: A\n---\n\nOur DSL is {{< school \"dsl.name\" >}}.\n")
+	if err := os.WriteFile(filepath.Join(site, "content/a.md"), []byte("---\ntitle: A\n---\n\nOur DSL is {{< school \"dsl.name\" >}}.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(t.TempDir(), "out")
 	if _, err := Build(Options{Source: site, Dest: out, Theme: theme, Params: params}); err != nil {
 		t.Fatal(err)
@@ -66,17 +60,8 @@ func TestUnknownSchoolKeyFailsWithPosition(t *testing.T) {
 // quizzes/ is mounted as data only: the answer files must never be
 // published as they are.
 func TestStaticFilesAndQuizData(t *testing.T) {
-	site := t.TempDir()
-	os.MkdirAll(filepath.Join(site, "quizzes"), 0o755)
-	os.WriteFile(filepath.Join(site, "config.toml"), []byte("baseURL = \"/\"\n"), 0o644)
-	os.WriteFile(filepath.Join(site, "quizzes/q1.toml"), []byte("title = \"Q\"\n"), 0o644)
-	theme := fstest.MapFS{
-		"layouts/home.html":   {Data: []byte(`{{ range $k, $v := site.Data.quizzes }}{{ $k }}={{ $v.title }};{{ end }}`)},
-		"static/css/site.css": {Data: []byte(`body{}`)},
-		"static/js/a.js":      {Data: []byte(`theme`)},
-	}
-	os.MkdirAll(filepath.Join(site, "static/js"), 0o755)
-	os.WriteFile(filepath.Join(site, "static/js/a.js"), []byte("site"), 0o644)
+	dir := sitetest.Write(t, "testdata/static-and-quizzes.txtar")
+	site, theme := filepath.Join(dir, "site"), os.DirFS(filepath.Join(dir, "theme"))
 	out := filepath.Join(t.TempDir(), "out")
 	if _, err := Build(Options{Source: site, Dest: out, Theme: theme}); err != nil {
 		t.Fatal(err)
@@ -87,10 +72,10 @@ func TestStaticFilesAndQuizData(t *testing.T) {
 	}
 	// Static files from the theme are published, and the site's own file
 	// of the same name wins over the theme's.
-	if b, err := os.ReadFile(filepath.Join(out, "css/site.css")); err != nil || string(b) != "body{}" {
+	if b, err := os.ReadFile(filepath.Join(out, "css/site.css")); err != nil || strings.TrimSpace(string(b)) != "body{}" {
 		t.Errorf("theme static file: %q, %v", b, err)
 	}
-	if b, _ := os.ReadFile(filepath.Join(out, "js/a.js")); string(b) != "site" {
+	if b, _ := os.ReadFile(filepath.Join(out, "js/a.js")); strings.TrimSpace(string(b)) != "site" {
 		t.Errorf("site static file should override the theme's: got %q", b)
 	}
 	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
@@ -105,14 +90,8 @@ func TestStaticFilesAndQuizData(t *testing.T) {
 // warning ("Raw HTML omitted … ignoreLogs = […]") is for developers and must
 // not reach the school's terminal.
 func TestRawHTMLWarningIsNotLogged(t *testing.T) {
-	site := t.TempDir()
-	os.WriteFile(filepath.Join(site, "config.toml"), []byte("baseURL = \"/\"\ndisableKinds = [\"taxonomy\", \"term\", \"rss\", \"sitemap\", \"robotstxt\"]\n"), 0o644)
-	os.MkdirAll(filepath.Join(site, "content"), 0o755)
-	os.WriteFile(filepath.Join(site, "content/a.md"), []byte("---\ntitle: A\n---\n\n<div><p>Pasted <b>text</b></p></div>\n"), 0o644)
-	theme := fstest.MapFS{
-		"layouts/page.html": {Data: []byte(`{{ .Content }}`)},
-		"layouts/home.html": {Data: []byte(`home`)},
-	}
+	dir := sitetest.Write(t, "testdata/raw-html.txtar")
+	site, theme := filepath.Join(dir, "site"), os.DirFS(filepath.Join(dir, "theme"))
 	var log strings.Builder
 	if _, err := Build(Options{Source: site, Dest: filepath.Join(t.TempDir(), "out"), Theme: theme, Log: &log}); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/policysite/policysite/internal/sitetest"
 )
 
 // generateSite writes a site of n policies of about 3 KB each, linked to each
@@ -14,10 +16,7 @@ import (
 func generateSite(tb testing.TB, n int) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	cfg, err := os.ReadFile(filepath.Join("testdata", "valid", "config.toml"))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	cfg := []byte(sitetest.File(tb, validSite, "config.toml"))
 	must := func(err error) {
 		if err != nil {
 			tb.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/policysite/policysite/internal/sitetest"
 )
 
 // today is the date the fixtures are checked on: the valid site's review
@@ -54,29 +56,15 @@ func policyDoc(body string, edits ...string) string {
 	return "---\n" + strings.Join(lines, "\n") + "\n---\n" + body
 }
 
-// site copies testdata/valid into a temporary folder and applies changes:
-// each path gets the given content, or is deleted when the content is "".
+// validSite is a small valid school site: check finds nothing in it.
+const validSite = "testdata/valid.txtar"
+
+// site writes the fixture validSite into a temporary folder and applies
+// changes: each path gets the given content, or is deleted when the content
+// is "".
 func site(t *testing.T, changes map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	src := filepath.Join("testdata", "valid")
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := sitetest.Write(t, validSite)
 	for path, content := range changes {
 		full := filepath.Join(dir, filepath.FromSlash(path))
 		if content == "" {
@@ -96,7 +84,7 @@ func site(t *testing.T, changes map[string]string) string {
 }
 
 func TestValidSiteHasNoFindings(t *testing.T) {
-	findings, err := Check(filepath.Join("testdata", "valid"), Options{Now: today})
+	findings, err := Check(sitetest.Write(t, validSite), Options{Now: today})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +349,7 @@ func TestCheckFindings(t *testing.T) {
 			Options{}, []want{{p + "t.md:14: warning", `"Roles and Responsibilities" stands alone like a heading`}}},
 
 		// Quizzes.
-		{"quiz cites a missing heading", map[string]string{"quizzes/online-safety.toml": strings.Replace(readFile(t, "testdata/valid/quizzes/online-safety.toml"), "online-safety#filtering", "online-safety#filtering-and-monitoring", 1)},
+		{"quiz cites a missing heading", map[string]string{"quizzes/online-safety.toml": strings.Replace(sitetest.File(t, validSite, "quizzes/online-safety.toml"), "online-safety#filtering", "online-safety#filtering-and-monitoring", 1)},
 			Options{}, []want{{"quizzes/online-safety.toml:19: error", `points to a heading #filtering-and-monitoring that policy "online-safety" does not have`}}},
 		{"quiz for a missing policy", map[string]string{"quizzes/mobiles.toml": "title = \"Phones\"\npolicy = \"mobile-phones\"\nvalid_for_days = 365\nacknowledge = true\n"},
 			Options{}, []want{{"quizzes/mobiles.toml:2: error", `policy "mobile-phones" does not exist`}}},
@@ -403,15 +391,6 @@ func TestCheckFindings(t *testing.T) {
 	}
 }
 
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestCheckSortsFindingsByFileAndLine(t *testing.T) {
 	dir := site(t, map[string]string{
 		"content/policies/b.md": policyDoc("Lead: TBC.\n\nDeputy: TBC.\n", "owner: nobody"),
@@ -446,7 +425,7 @@ func TestCheckUnreadableSite(t *testing.T) {
 // The site is also a quiz.PolicyIndex with the ids Hugo gives headings,
 // including ids that contain a school variable's value.
 func TestSiteIsPolicyIndex(t *testing.T) {
-	s, _, err := Load(filepath.Join("testdata", "valid"), Options{Now: today})
+	s, _, err := Load(sitetest.Write(t, validSite), Options{Now: today})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -476,7 +455,7 @@ func TestSiteIsPolicyIndex(t *testing.T) {
 func TestCheckFromInsideTheSite(t *testing.T) {
 	dir := site(t, map[string]string{
 		"content/policies/t.md":      policyDoc("Phone XXX.\n"),
-		"quizzes/online-safety.toml": strings.Replace(readFile(t, "testdata/valid/quizzes/online-safety.toml"), "#filtering", "#nope", 1),
+		"quizzes/online-safety.toml": strings.Replace(sitetest.File(t, validSite, "quizzes/online-safety.toml"), "#filtering", "#nope", 1),
 	})
 	t.Chdir(dir)
 	got, err := Check(".", Options{Now: today})
@@ -489,5 +468,27 @@ func TestCheckFromInsideTheSite(t *testing.T) {
 	}
 	if want := []string{"content/policies/t.md", "quizzes/online-safety.toml"}; strings.Join(files, " ") != strings.Join(want, " ") {
 		t.Errorf("files %q, want %q", files, want)
+	}
+}
+
+// A school that asks Hugo for other heading ids (autoHeadingIDType in its
+// config) has its links and quiz references checked against those ids, as
+// Hugo makes them.
+func TestCheckUsesTheSitesHeadingIDs(t *testing.T) {
+	cfg := sitetest.File(t, validSite, "config.toml") + "\n[markup.goldmark.parser]\n  autoHeadingIDType = \"github-ascii\"\n"
+	dir := site(t, map[string]string{
+		"config.toml":           cfg,
+		"content/policies/t.md": policyDoc("## Café rules\n\nSee [the rules](#cafe-rules), not [these](#café-rules).\n"),
+	})
+	findings, err := Check(dir, Options{Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range findings {
+		got = append(got, f.String())
+	}
+	if len(got) != 1 || !strings.Contains(got[0], `points to a heading #café-rules that this page does not have. Did you mean #cafe-rules?`) {
+		t.Errorf("findings %q, want one: the link to #café-rules (github-ascii gives #cafe-rules)", got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/policysite/policysite/internal/markdown"
 	"github.com/policysite/policysite/internal/policy"
 	"github.com/policysite/policysite/internal/school"
+	"github.com/policysite/policysite/internal/sitetest"
 )
 
 // The example school's posters: all readable, the English ones carry the
@@ -85,30 +86,6 @@ func TestExampleSchoolPosters(t *testing.T) {
 	}
 }
 
-const aup = `---
-title: "Pupil Acceptable Use Policy"
----
-
-Intro text.
-
-## Our rules for Key Stage 1 {#ks1-rules}
-
-The rules:
-
-- :padlock: I keep my password secret.
-- :tell-someone: I tell a grown-up.
-
-## Our rules for Key Stage 2 {#ks2-rules}
-
-- :padlock: I keep my passwords secret
-  and only log in as myself.
-- I have no icon.
-
-## Nothing here {#empty}
-
-Just words.
-`
-
 // newSite prepares the posters of the site in dir, with its policies read
 // as check reads them: Hugo's Markdown, after the build's repairs.
 func newSite(t *testing.T, dir string) (*Site, []school.Finding) {
@@ -129,16 +106,13 @@ func load(t *testing.T, dir string) ([]*Poster, []school.Finding) {
 	return posters, append(probs, more...)
 }
 
-// site writes a small site: the AUP above and the given posters.
+// site writes the small site testdata/aup.txtar (a pupil acceptable use
+// policy with rules under its headings) and the given posters.
 func site(t *testing.T, posters map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	files := map[string]string{"content/policies/pupil-acceptable-use.md": aup}
+	dir := sitetest.Write(t, "testdata/aup.txtar")
 	for name, src := range posters {
-		files["content/posters/"+name] = src
-	}
-	for name, src := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
+		p := filepath.Join(dir, "content", "posters", filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
