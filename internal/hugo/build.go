@@ -79,56 +79,87 @@ func Build(opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-
-	flags := config.New()
-	flags.Set("workingDir", src)
-	flags.Set("publishDir", dest)
-	flags.Set("publishDirStatic", dest)
-	flags.Set("publishDirDynamic", dest)
-	// Hugo's cache would otherwise land in a shared temp folder keyed by
-	// site; keep it inside the build so parallel test builds don't collide.
-	flags.Set("cacheDir", filepath.Join(dest, ".cache-hugo"))
-	flags.Set("noBuildLock", true)
-	// "Raw HTML omitted … ignoreLogs = ['warning-goldmark-raw-html']" is
-	// Hugo talking to developers; policysite check reports pasted HTML at its
-	// line, in words a school can act on.
-	flags.Set("ignoreLogs", []string{"warning-goldmark-raw-html"})
-	if opt.BaseURL != "" {
-		flags.Set("baseURL", opt.BaseURL)
+	flags, cleanup, err := buildFlags(opt, src, dest)
+	if err != nil {
+		return nil, err
 	}
-	if opt.Minify {
-		flags.Set("minify", map[string]any{"minifyOutput": true})
-	}
-	if opt.Theme != nil {
-		themesDir, err := os.MkdirTemp("", "policysite-theme-")
-		if err != nil {
-			return nil, fmt.Errorf("preparing the built-in theme: %w", err)
-		}
-		defer os.RemoveAll(themesDir)
-		if err := writeTheme(opt.Theme, filepath.Join(themesDir, ThemeName)); err != nil {
-			return nil, err
-		}
-		flags.Set("themesDir", themesDir)
-		flags.Set("theme", []string{ThemeName})
-	}
-	flags.Set("module", map[string]any{"mounts": mounts(src)})
-	for k, v := range opt.Params {
-		flags.Set("params."+strings.ToLower(k), v)
-	}
-
+	defer cleanup()
 	if opt.Log == nil {
 		opt.Log = io.Discard
 	}
 	// Template errors (errorf) reach us only as log lines; keep them so the
 	// returned error says what went wrong instead of "logged 1 error(s)".
 	errs := &errorLines{w: opt.Log}
-	var logOut io.Writer = errs
+	sites, err := newSites(opt, src, cfgFile, flags, errs)
+	if err != nil {
+		return nil, err
+	}
+	defer sites.Close()
+	if err := render(sites, src, dest, errs); err != nil {
+		return nil, err
+	}
+	res := &Result{Duration: time.Since(start)}
+	for _, s := range sites.Sites {
+		res.Pages += len(s.Pages())
+	}
+	if len(sites.Sites) > 0 {
+		res.BaseURL = sites.Sites[0].BaseURL()
+	}
+	return res, nil
+}
+
+// buildFlags are the settings a build gives Hugo on top of the site's
+// config, as Hugo's command line would. cleanup removes the theme written
+// out for it.
+func buildFlags(opt Options, src, dest string) (flags config.Provider, cleanup func(), err error) {
+	cleanup = func() {}
+	f := config.New()
+	f.Set("workingDir", src)
+	f.Set("publishDir", dest)
+	f.Set("publishDirStatic", dest)
+	f.Set("publishDirDynamic", dest)
+	// Hugo's cache would otherwise land in a shared temp folder keyed by
+	// site; keep it inside the build so parallel test builds don't collide.
+	f.Set("cacheDir", filepath.Join(dest, ".cache-hugo"))
+	f.Set("noBuildLock", true)
+	// "Raw HTML omitted … ignoreLogs = ['warning-goldmark-raw-html']" is
+	// Hugo talking to developers; policysite check reports pasted HTML at its
+	// line, in words a school can act on.
+	f.Set("ignoreLogs", []string{"warning-goldmark-raw-html"})
+	if opt.BaseURL != "" {
+		f.Set("baseURL", opt.BaseURL)
+	}
+	if opt.Minify {
+		f.Set("minify", map[string]any{"minifyOutput": true})
+	}
+	if opt.Theme != nil {
+		themesDir, err := os.MkdirTemp("", "policysite-theme-")
+		if err != nil {
+			return nil, cleanup, fmt.Errorf("preparing the built-in theme: %w", err)
+		}
+		cleanup = func() { os.RemoveAll(themesDir) }
+		// Hugo's module system reads a theme from disk.
+		if err := os.CopyFS(filepath.Join(themesDir, ThemeName), opt.Theme); err != nil {
+			return nil, cleanup, fmt.Errorf("writing the built-in theme: %w", err)
+		}
+		f.Set("themesDir", themesDir)
+		f.Set("theme", []string{ThemeName})
+	}
+	f.Set("module", map[string]any{"mounts": mounts(src)})
+	for k, v := range opt.Params {
+		f.Set("params."+strings.ToLower(k), v)
+	}
+	return f, cleanup, nil
+}
+
+// newSites loads the site's config and prepares Hugo's sites, logging to
+// errs.
+func newSites(opt Options, src, cfgFile string, flags config.Provider, errs *errorLines) (*hugolib.HugoSites, error) {
 	logger := loggers.New(loggers.Options{
 		Level:  logg.LevelWarn,
 		StdOut: io.Discard,
-		StdErr: logOut,
+		StdErr: errs,
 	})
-
 	env := opt.Environment
 	if env == "" {
 		env = "production"
@@ -148,42 +179,37 @@ func Build(opt Options) (*Result, error) {
 	if opt.Transform != nil {
 		source = newTransformFs(src, opt.Transform)
 	}
-	hfs := hugofs.NewFromSourceAndDestination(source, hugofs.Os, flags)
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
 		Configs:  configs,
-		Fs:       hfs,
+		Fs:       hugofs.NewFromSourceAndDestination(source, hugofs.Os, flags),
 		LogLevel: logg.LevelWarn,
 		StdOut:   io.Discard,
-		StdErr:   logOut,
+		StdErr:   errs,
 	})
 	if err != nil {
 		return nil, errors.New(relPositions(src, err.Error()))
 	}
-	defer sites.Close()
+	return sites, nil
+}
+
+// render builds the pages and copies the static files beside them.
+func render(sites *hugolib.HugoSites, src, dest string, errs *errorLines) error {
 	// Hugo's own command copies static files beside the build (hugolib
 	// renders pages only); do the same, at the same time.
 	staticDone := make(chan error, 1)
 	go func() { staticDone <- copyStatic(sites, dest) }()
 	buildErr := sites.Build(hugolib.BuildCfg{})
 	if err := <-staticDone; err != nil && buildErr == nil {
-		return nil, fmt.Errorf("copying static files: %w", err)
+		return fmt.Errorf("copying static files: %w", err)
 	}
-	if err := buildErr; err != nil {
+	if buildErr != nil {
 		if msgs := errs.messages(); len(msgs) > 0 {
-			return nil, errors.New(relPositions(src, strings.Join(msgs, "\n")))
+			return errors.New(relPositions(src, strings.Join(msgs, "\n")))
 		}
-		return nil, errors.New(relPositions(src, err.Error()))
+		return errors.New(relPositions(src, buildErr.Error()))
 	}
 	os.RemoveAll(filepath.Join(dest, ".cache-hugo"))
-	pages := 0
-	for _, s := range sites.Sites {
-		pages += len(s.Pages())
-	}
-	res := &Result{Pages: pages, Duration: time.Since(start)}
-	if len(sites.Sites) > 0 {
-		res.BaseURL = sites.Sites[0].BaseURL()
-	}
-	return res, nil
+	return nil
 }
 
 // copyStatic writes the union of the site's and the theme's static folders
@@ -258,32 +284,6 @@ func FindConfig(src string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no config.toml in %s: is this a school site folder? Run `policysite init DIR` to make one", src)
-}
-
-// writeTheme copies the embedded theme out to disk, where Hugo's module
-// system expects a theme to live.
-func writeTheme(theme fs.FS, dir string) error {
-	err := fs.WalkDir(theme, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dir, filepath.FromSlash(p))
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if d.Name() == ".keep" {
-			return nil
-		}
-		b, err := fs.ReadFile(theme, p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		return fmt.Errorf("writing the built-in theme: %w", err)
-	}
-	return nil
 }
 
 // errorLines passes Hugo's log through and remembers its ERROR lines.
