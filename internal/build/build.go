@@ -3,6 +3,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,7 +102,7 @@ func Site(opt Options) (*Result, error) {
 		BaseURL:   opt.BaseURL,
 		Minify:    !opt.NoMinify,
 		Log:       opt.Log,
-		Transform: repairContent,
+		Transform: newContentReader(opt.Source, site.Policies).read,
 	})
 	if err != nil {
 		return nil, err
@@ -127,17 +129,78 @@ func Site(opt Options) (*Result, error) {
 	return &Result{Pages: res.Pages, Duration: time.Since(start), Notes: notes}, nil
 }
 
-// repairContent is what Hugo reads of a content file: the file as UTF-8
-// (check warns about other encodings), with pasted Markdown repaired in its
-// body, split from its front matter as check splits it.
-func repairContent(path string, src []byte) []byte {
+// contentReader gives Hugo the content files as check read them.
+type contentReader struct {
+	// versions are the version lines of the policies, by absolute path:
+	// Hugo shows each policy's version as check (and trainlog, which records
+	// it with every completion) read it, not as its own YAML reading makes
+	// it, so a page never shows another version than the training record.
+	versions map[string]versionLine
+}
+
+type versionLine struct {
+	line int    // of the file
+	text string // the line Hugo reads there: version: "3.1"
+}
+
+func newContentReader(source string, policies []*policy.Policy) *contentReader {
+	c := &contentReader{versions: map[string]versionLine{}}
+	abs, err := filepath.Abs(source)
+	if err != nil {
+		return c
+	}
+	for _, p := range policies {
+		line := p.FieldLines["version"]
+		if p.Version == "" || line == 0 {
+			continue
+		}
+		text := "version: " + strconv.Quote(p.Version)
+		if p.Format == "toml" {
+			text = "version = " + strconv.Quote(p.Version)
+		}
+		c.versions[filepath.Join(abs, filepath.FromSlash(p.File))] = versionLine{line, text}
+	}
+	return c
+}
+
+// read is what Hugo reads of a content file: the file as UTF-8 (check warns
+// about other encodings); for a policy, its version as check read it; and
+// pasted Markdown repaired in the body, split from the front matter as
+// check splits it. The lines stay where they were.
+func (c *contentReader) read(path string, src []byte) []byte {
 	src, _ = textenc.ToUTF8(src)
+	if v, ok := c.versions[path]; ok {
+		src = replaceLine(src, v.line, v.text)
+	}
 	fm, body, ok := policy.SplitFrontMatter(src)
 	if !ok && body == nil {
 		return src // front matter never closed: check stopped the build on it
 	}
 	out, _ := markdown.Normalize(body)
 	return append(fm[:len(fm):len(fm)], out...)
+}
+
+// replaceLine puts text in place of line n (1-based) of src, keeping its
+// line ending.
+func replaceLine(src []byte, n int, text string) []byte {
+	start := 0
+	for i := 1; i < n; i++ {
+		k := bytes.IndexByte(src[start:], '\n')
+		if k < 0 {
+			return src
+		}
+		start += k + 1
+	}
+	end := len(src)
+	if k := bytes.IndexByte(src[start:], '\n'); k >= 0 {
+		end = start + k
+	}
+	if end > start && src[end-1] == '\r' {
+		end--
+	}
+	out := append([]byte{}, src[:start]...)
+	out = append(out, text...)
+	return append(out, src[end:]...)
 }
 
 // hugoParams are the template parameters of a build: the run's own, and

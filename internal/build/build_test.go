@@ -11,6 +11,7 @@ import (
 
 	"github.com/policysite/policysite/internal/hugo"
 	"github.com/policysite/policysite/internal/lint"
+	"github.com/policysite/policysite/internal/policy"
 	"github.com/policysite/policysite/internal/sitetest"
 )
 
@@ -271,4 +272,31 @@ func BenchmarkBuild1000(b *testing.B) {
 	b.ReportMetric(float64(plain.Milliseconds())/float64(b.N), "hugo-ms/op")
 	b.ReportMetric(float64(ours.Milliseconds())/float64(b.N), "policysite-ms/op")
 	b.ReportMetric(float64(ours)/float64(plain), "ratio")
+}
+
+// Hugo reads each policy's version as check read it, on the line it was
+// written on, and the pasted-Markdown repairs in the body only.
+func TestContentReaderGivesHugoCheckedVersions(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"content/policies/a.md": "---\ntitle: A\nVersion: \"3.10\"   # agreed in June\nrelated: []\n---\n\nRoles and Responsibilities\n\nText.\n",
+		"content/policies/b.md": "+++\r\ntitle = \"B\"\r\nversion = \"2.0\"\r\n+++\r\n\r\nText.\r\n",
+	}
+	var pols []*policy.Policy
+	for name, src := range files {
+		p, _ := (&policy.Parser{Root: dir}).Parse(name, "x", []byte(src))
+		pols = append(pols, p)
+	}
+	c := newContentReader(dir, pols)
+	got := string(c.read(filepath.Join(dir, "content/policies/a.md"), []byte(files["content/policies/a.md"])))
+	if want := "---\ntitle: A\nversion: \"3.10\"\nrelated: []\n---\n\n## Roles and Responsibilities\n\nText.\n"; got != want {
+		t.Errorf("a.md as Hugo reads it:\n%q\nwant\n%q", got, want)
+	}
+	got = string(c.read(filepath.Join(dir, "content/policies/b.md"), []byte(files["content/policies/b.md"])))
+	if want := "+++\r\ntitle = \"B\"\r\nversion = \"2.0\"\r\n+++\r\n\r\nText.\r\n"; got != want {
+		t.Errorf("b.md as Hugo reads it:\n%q\nwant\n%q", got, want)
+	}
+	if other := "---\ntitle: C\n---\n"; string(c.read(filepath.Join(dir, "content/c.md"), []byte(other))) != other {
+		t.Error("a page that is not a policy was changed")
+	}
 }
